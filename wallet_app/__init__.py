@@ -1,0 +1,1 @@
+"""qrpos wallet: scans payment QR codes and pays through the qrpos API."""

@@ -1,0 +1,155 @@
+"""Operator commands: migrate, merchants, wallets, top-ups, FX rates, ledger verify, sweep."""
+
+from __future__ import annotations
+
+import click
+
+from pos.core.money import Money
+
+
+def register(cli):
+    from pos.cli import emit, handled, json_option
+
+    @cli.command()
+    @json_option
+    @click.pass_obj
+    @handled
+    def migrate(obj, as_json):
+        """Create or upgrade the database schema in place, then open platform accounts."""
+        from pos.core.store.migrate import current_revision
+
+        core = obj.core  # opening the core migrates and bootstraps
+        rev = current_revision(core.db.engine)
+        emit({"database": core.db.engine.url.render_as_string(hide_password=True), "revision": rev}, as_json,
+             f"database is at revision {rev}")
+
+    @cli.group()
+    def merchant():
+        """Merchants, with their store, terminal, staff and API key."""
+
+    @merchant.command("create")
+    @click.option("--name", required=True, help="Name in Latin script (ASCII, <= 25).")
+    @click.option("--name-local", help="Name in the local script, e.g. 渋谷ラーメン.")
+    @click.option("--language", help="Language of the local names (ISO 639-1, e.g. ja).")
+    @click.option("--mcc", required=True, help="Merchant category code, 4 digits.")
+    @click.option("--country", required=True, help="ISO 3166 alpha-2, e.g. JP.")
+    @click.option("--city", required=True)
+    @click.option("--city-local")
+    @click.option("--postal-code")
+    @click.option("--currency", required=True, help="Settlement currency, ISO 4217, e.g. JPY.")
+    @click.option("--miles-earn-per", type=int, help="Minor units per mile earned, e.g. 200 (1 mile per 200 JPY).")
+    @click.option("--fee-rate-bp", type=int, default=0, show_default=True, help="Fee in basis points.")
+    @click.option("--store", "store_name", default="Main store", show_default=True)
+    @click.option("--terminal", "terminal_label", default="Till 1", show_default=True)
+    @click.option("--staff", "staff_name", default="Cashier", show_default=True)
+    @click.option("--request-ttl", "request_ttl_seconds", type=int, help="Seconds a dynamic request lives.")
+    @json_option
+    @click.pass_obj
+    @handled
+    def merchant_create(obj, as_json, **options):
+        """Create a merchant; prints its ids and API key (shown once)."""
+        from pos.core.parties import create_merchant
+
+        data = create_merchant(obj.core, **options)
+        emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+
+    @cli.group()
+    def wallet():
+        """Wallets: create, top up, show."""
+
+    @wallet.command("create")
+    @click.option("--owner", required=True)
+    @click.option("--currency", required=True, help="Home currency, ISO 4217, e.g. CNY.")
+    @click.option("--pin", required=True, help="4-8 digits.")
+    @click.option("--balance", default="0", show_default=True, help="Opening balance in major units, e.g. 5000.00.")
+    @click.option("--miles", type=int, default=0, show_default=True)
+    @json_option
+    @click.pass_obj
+    @handled
+    def wallet_create(obj, owner, currency, pin, balance, miles, as_json):
+        """Create a wallet with a cash balance and miles."""
+        from pos.core.parties import create_wallet
+
+        opening = Money.parse(balance, currency)
+        data = create_wallet(obj.core, owner=owner, currency=currency, pin=pin, balance=opening.minor, miles=miles)
+        emit(data, as_json, f"wallet {data['wallet_id']} for {owner}: {opening.format()} and {miles} miles")
+
+    @wallet.command("topup")
+    @click.argument("wallet_id")
+    @click.argument("amount")
+    @click.option("--idempotency-key", help="Retry-safe key: the same key tops up once.")
+    @json_option
+    @click.pass_obj
+    @handled
+    def wallet_topup(obj, wallet_id, amount, idempotency_key, as_json):
+        """Top up WALLET_ID by AMOUNT in major units of the wallet's currency."""
+        from pos.core.parties import top_up, wallet_summary
+
+        currency = wallet_summary(obj.core, wallet_id)["currency"]
+        data = top_up(obj.core, wallet_id=wallet_id, amount=Money.parse(amount, currency).minor,
+                      idempotency_key=idempotency_key)
+        balance = Money(data["balance"]["amount"], currency)
+        emit(data, as_json, f"wallet {wallet_id} balance {balance.format()}")
+
+    @wallet.command("show")
+    @click.argument("wallet_id")
+    @json_option
+    @click.pass_obj
+    @handled
+    def wallet_show(obj, wallet_id, as_json):
+        """Show a wallet's balance and miles."""
+        from pos.core.parties import wallet_summary
+
+        data = wallet_summary(obj.core, wallet_id)
+        balance = Money(data["balance"]["amount"], data["currency"])
+        emit(data, as_json, f"{data['owner']} ({wallet_id}): {balance.format()}, {data['miles']} miles")
+
+    @cli.group()
+    def fx():
+        """Foreign-exchange rates."""
+
+    @fx.command("set")
+    @click.argument("base")
+    @click.argument("quote")
+    @click.argument("rate")
+    @click.option("--spread-bp", type=int, default=0, show_default=True, help="Spread charged over the mid rate.")
+    @json_option
+    @click.pass_obj
+    @handled
+    def fx_set(obj, base, quote, rate, spread_bp, as_json):
+        """Set the mid rate: 1 BASE = RATE QUOTE (e.g. `fx set JPY CNY 0.0482 --spread-bp 150`)."""
+        from pos.core.quotes import set_rate
+
+        data = set_rate(obj.core, base=base.upper(), quote=quote.upper(), rate=rate, spread_bp=spread_bp)
+        emit(data, as_json, f"1 {data['base']} = {data['rate']} {data['quote']} (+{spread_bp} bp)")
+
+    @cli.group()
+    def ledger():
+        """The double-entry ledger."""
+
+    @ledger.command("verify")
+    @json_option
+    @click.pass_obj
+    @handled
+    def ledger_verify(obj, as_json):
+        """Prove the books: currencies sum to zero, balances match entries, the journal is intact."""
+        from pos.core.audit import audit
+
+        report = audit(obj.core)
+        emit(report, as_json, report["summary"])
+        if not report["ok"]:
+            if not as_json:
+                for problem in report["problems"]:
+                    click.echo(f"  - {problem}", err=True)
+            raise SystemExit(1)
+
+    @cli.command()
+    @json_option
+    @click.pass_obj
+    @handled
+    def sweep(obj, as_json):
+        """Expire every open payment request past its expiry."""
+        from pos.core.payments import expire_due
+
+        moved = expire_due(obj.core)
+        emit({"expired": moved}, as_json, f"expired {moved} payment request(s)")

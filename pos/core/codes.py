@@ -1,0 +1,82 @@
+"""Consumer-presented payment codes: the wallet shows a one-time code (about 60 s), the terminal
+scans it and charges an amount, the way Alipay and WeChat Pay "pay codes" work at a till."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from pos.core import idempotency, requests as rq
+from pos.core.clock import US, iso
+from pos.core.errors import CurrencyMismatch, NotFound, PaymentCodeUsed
+from pos.core.parties import get_merchant_row, get_terminal_row, get_wallet_row
+from pos.core.payments import _check_amount, settle
+from pos.core.store.schema import payment_codes, payment_requests
+
+CODE_PREFIX = "99"  # our range: distinct from Alipay (25-30) and WeChat Pay (10-15) codes
+CODE_LENGTH = 20
+
+
+def create_payment_code(core, *, wallet_id: str) -> dict:
+    now = core.now()
+    code = CODE_PREFIX + core.ids.digits(CODE_LENGTH - len(CODE_PREFIX))
+    expires_at = now + core.settings.payment_code_ttl_seconds * US
+
+    def effect(conn: Connection) -> dict:
+        get_wallet_row(conn, wallet_id)
+        conn.execute(insert(payment_codes).values(code=code, wallet_id=wallet_id, created_at=now,
+                                                  expires_at=expires_at))
+        return {"object": "payment_code", "code": code, "wallet_id": wallet_id, "expires_at": iso(expires_at)}
+
+    return core.db.transact(effect)
+
+
+def charge(
+    core,
+    *,
+    merchant_id: str,
+    terminal_id: str,
+    code: str,
+    amount: int,
+    currency: str,
+    reference: str | None = None,
+    idempotency_key: str | None = None,
+) -> dict:
+    """Charge a scanned payment code: opens a request and settles it in one transaction."""
+    _check_amount(amount)
+    body = {"terminal": terminal_id, "code": code, "amount": amount, "currency": currency, "reference": reference}
+
+    def effect(conn: Connection) -> dict:
+        merchant = get_merchant_row(conn, merchant_id)
+        terminal = get_terminal_row(conn, terminal_id)
+        if terminal.merchant_id != merchant_id:
+            raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
+        if currency != merchant.currency:
+            raise CurrencyMismatch(f"prices at this merchant are in {merchant.currency}, not {currency}")
+        now = core.now()
+        row = conn.execute(select(payment_codes).where(payment_codes.c.code == str(code))).first()
+        if row is None:
+            raise NotFound("payment code is not valid", code="PAYMENT_CODE_INVALID")
+        if row.used_by_request is not None:
+            raise PaymentCodeUsed("payment code was already used; ask for a new one")
+        if row.expires_at <= now:
+            raise PaymentCodeUsed("payment code has expired; ask for a new one", code="PAYMENT_CODE_EXPIRED")
+        request_id = core.ids.new("pr", 16)
+        claimed = conn.execute(
+            update(payment_codes)
+            .where(payment_codes.c.code == row.code, payment_codes.c.used_by_request.is_(None))
+            .values(used_by_request=request_id)
+        )
+        if claimed.rowcount != 1:
+            raise PaymentCodeUsed("payment code was already used; ask for a new one")
+        conn.execute(
+            insert(payment_requests).values(
+                id=request_id, kind="presented", merchant_id=merchant_id, terminal_id=terminal_id, amount=amount,
+                currency=currency, reference=reference, status=rq.AWAITING, payload=None, created_at=now,
+                expires_at=now + 60 * US, updated_at=now,
+            )
+        )
+        request = conn.execute(select(payment_requests).where(payment_requests.c.id == request_id)).one()
+        return settle(conn, core, request, get_wallet_row(conn, row.wallet_id), quote_id=None, miles=0)
+
+    return idempotency.run(core, scope=f"merchant:{merchant_id}", key=idempotency_key, operation="charge",
+                           body=body, effect=effect)

@@ -1,0 +1,34 @@
+"""The core's dependencies in one place: database, clock, id generator and settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pos.core.clock import SystemClock
+from pos.core.ids import IdGenerator
+from pos.core.keys import Keyring
+from pos.core.store.db import Database
+
+
+@dataclass(frozen=True)
+class Settings:
+    request_ttl_seconds: int = 300  # a terminal may override it
+    quote_ttl_seconds: int = 60
+    payment_code_ttl_seconds: int = 60
+    session_ttl_seconds: int = 3600
+    miles_max_per_payment: int = 50_000  # miles one payment may spend
+    pin_scrypt_n: int = 2**14  # tests lower it; the hash records the value used
+
+
+class Core:
+    """What every service needs. Built once per process (CLI, server, test)."""
+
+    def __init__(self, db: Database, *, clock=None, ids: IdGenerator | None = None, settings: Settings | None = None):
+        self.db = db
+        self.clock = clock or SystemClock()
+        self.ids = ids or IdGenerator()
+        self.settings = settings or Settings()
+        self.keyring = Keyring(self)
+
+    def now(self) -> int:
+        return self.clock.now_us()

@@ -1,0 +1,71 @@
+"""Idempotency keys, stored in the same transaction as the effect they guard.
+
+Same key and same body: the first result again, no second effect. Same key, other body:
+IDEMPOTENCY_KEY_REUSED. Keys are scoped (per wallet, per merchant) so callers cannot collide.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+
+from sqlalchemy import Connection, insert, select
+
+from pos.core.errors import IdempotencyKeyReused, InvalidInput
+from pos.core.journal import canonical_json
+from pos.core.store.schema import idempotency_keys
+
+MAX_KEY_LENGTH = 255
+
+
+def body_hash(operation: str, body: dict) -> str:
+    return hashlib.sha256(canonical_json({"op": operation, "body": body}).encode()).hexdigest()
+
+
+def check_key(key: str | None) -> str | None:
+    if key is None:
+        return None
+    if not isinstance(key, str) or not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise InvalidInput(
+            f"an idempotency key is 1-{MAX_KEY_LENGTH} printable characters", code="INVALID_IDEMPOTENCY_KEY"
+        )
+    return key
+
+
+def run(
+    core,
+    *,
+    scope: str,
+    key: str | None,
+    operation: str,
+    body: dict,
+    effect: Callable[[Connection], dict],
+) -> dict:
+    """Run ``effect`` once per (scope, key) in one write transaction and return its JSON result."""
+    key = check_key(key)
+    digest = body_hash(operation, body)
+
+    def transaction(conn: Connection) -> dict:
+        if key is not None:
+            row = conn.execute(
+                select(idempotency_keys.c.body_hash, idempotency_keys.c.response).where(
+                    idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
+                )
+            ).first()
+            if row is not None:
+                if row.body_hash != digest:
+                    raise IdempotencyKeyReused(
+                        f"idempotency key {key!r} was already used with a different request"
+                    )
+                return json.loads(row.response)
+        result = json.loads(canonical_json(effect(conn)))  # the exact shape a replay returns
+        if key is not None:
+            conn.execute(
+                insert(idempotency_keys).values(
+                    scope=scope, key=key, body_hash=digest, response=canonical_json(result), created_at=core.now()
+                )
+            )
+        return result
+
+    return core.db.transact(transaction)

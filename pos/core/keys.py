@@ -1,0 +1,51 @@
+"""Keys that sign our QR payloads (HMAC-SHA256), kept in the database so every server agrees."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+
+from pos.core.store.schema import signing_keys
+
+
+def ensure_signing_key(core) -> str:
+    """Create the first active key if there is none; return the active key id."""
+
+    def effect(conn):
+        row = conn.execute(select(signing_keys.c.key_id).where(signing_keys.c.active)).first()
+        if row is not None:
+            return row.key_id
+        key_id = core.ids.token(4)
+        conn.execute(
+            insert(signing_keys).values(key_id=key_id, secret=core.ids.secret_hex(32), active=True, created_at=core.now())
+        )
+        return key_id
+
+    return core.db.transact(effect)
+
+
+class Keyring:
+    """Signing keys read once per process; ``active`` signs, every known key verifies."""
+
+    def __init__(self, core):
+        self._core = core
+        self._keys: dict[str, bytes] = {}
+        self._active: str | None = None
+
+    def _load(self) -> None:
+        with self._core.db.read() as conn:
+            rows = conn.execute(select(signing_keys)).all()
+        self._keys = {r.key_id: bytes.fromhex(r.secret) for r in rows}
+        active = [r.key_id for r in rows if r.active]
+        self._active = active[0] if active else None
+
+    @property
+    def keys(self) -> dict[str, bytes]:
+        if not self._keys:
+            self._load()
+        return self._keys
+
+    def active(self) -> tuple[str, bytes]:
+        if self._active is None:
+            ensure_signing_key(self._core)
+            self._load()
+        return self._active, self._keys[self._active]

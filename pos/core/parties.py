@@ -1,0 +1,239 @@
+"""Merchants (with store, terminal, staff and API key), wallets, top-ups and credentials."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import Connection, insert, select
+
+from pos.core import idempotency, journal, ledger
+from pos.core.credentials import check_pin, hash_api_key, hash_pin
+from pos.core.errors import InvalidAmount, InvalidInput, NotFound, Unauthorized
+from pos.core.money import Money, check_currency
+from pos.core.store.schema import api_keys, merchants, staff, stores, terminals, wallets
+
+_MCC = re.compile(r"^\d{4}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+def _ascii_field(value: str, name: str, max_len: int) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > max_len:
+        raise InvalidInput(f"{name} must be 1-{max_len} characters")
+    if not value.isascii() or not value.isprintable():
+        raise InvalidInput(f"{name} must be printable ASCII (put local script in the local-name field)")
+    return value
+
+
+def _local_field(value: str | None, name: str, max_len: int) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > max_len or not value.isprintable():
+        raise InvalidInput(f"{name} must be 1-{max_len} printable characters")
+    return value
+
+
+def create_merchant(
+    core,
+    *,
+    name: str,
+    mcc: str,
+    country: str,
+    city: str,
+    currency: str,
+    postal_code: str | None = None,
+    name_local: str | None = None,
+    city_local: str | None = None,
+    language: str | None = None,
+    miles_earn_per: int | None = None,
+    fee_rate_bp: int = 0,
+    store_name: str = "Main store",
+    terminal_label: str = "Till 1",
+    staff_name: str = "Cashier",
+    request_ttl_seconds: int | None = None,
+) -> dict:
+    """Create a merchant with one store, terminal, staff member and API key (shown only here)."""
+    _ascii_field(name, "name", 25)
+    _ascii_field(city, "city", 15)
+    if not _MCC.match(str(mcc)):
+        raise InvalidInput(f"merchant category code must be 4 digits, got {mcc!r}")
+    if not _COUNTRY.match(str(country)):
+        raise InvalidInput(f"country must be an ISO 3166 alpha-2 code, got {country!r}")
+    check_currency(currency)
+    _local_field(name_local, "local name", 50)
+    _local_field(city_local, "local city", 30)
+    if postal_code is not None and not re.fullmatch(r"[A-Za-z0-9 -]{1,10}", postal_code):
+        raise InvalidInput(f"postal code {postal_code!r} is not valid")
+    if language is not None and not re.fullmatch(r"[a-z]{2}", language):
+        raise InvalidInput(f"language must be an ISO 639-1 code such as 'ja', got {language!r}")
+    if miles_earn_per is not None and (not isinstance(miles_earn_per, int) or miles_earn_per <= 0):
+        raise InvalidInput("miles earn rate must be a positive number of minor units per mile")
+    if not isinstance(fee_rate_bp, int) or not 0 <= fee_rate_bp <= 1000:
+        raise InvalidInput("fee rate must be 0-1000 basis points")
+    ttl = core.settings.request_ttl_seconds if request_ttl_seconds is None else request_ttl_seconds
+    _check_ttl(ttl)
+    _ascii_field(terminal_label, "terminal label", 25)
+
+    now, ids = core.now(), core.ids
+    merchant_id, store_id, terminal_id = ids.new("m", 12), ids.new("st", 12), ids.new("t", 12)
+    staff_id, key_id = ids.new("sf", 12), ids.new("key", 12)
+    api_key = f"sk_test_{ids.token(32)}"
+    account_id = f"merchant:{merchant_id}"
+
+    def effect(conn: Connection) -> dict:
+        ledger.open_account(conn, account_id, ledger.MERCHANT, currency, now)
+        conn.execute(
+            insert(merchants).values(
+                id=merchant_id, name=name, name_local=name_local, language=language, mcc=mcc, country=country,
+                city=city, city_local=city_local, postal_code=postal_code, currency=currency,
+                miles_earn_per=miles_earn_per, fee_rate_bp=fee_rate_bp, account_id=account_id, created_at=now,
+            )
+        )
+        conn.execute(insert(stores).values(id=store_id, merchant_id=merchant_id, name=store_name, created_at=now))
+        conn.execute(
+            insert(terminals).values(
+                id=terminal_id, store_id=store_id, merchant_id=merchant_id, label=terminal_label,
+                request_ttl_seconds=ttl, created_at=now,
+            )
+        )
+        conn.execute(
+            insert(staff).values(id=staff_id, merchant_id=merchant_id, name=staff_name, role="cashier", created_at=now)
+        )
+        conn.execute(
+            insert(api_keys).values(
+                id=key_id, merchant_id=merchant_id, terminal_id=terminal_id, key_hash=hash_api_key(api_key),
+                created_at=now,
+            )
+        )
+        journal.append(conn, "merchant.created", {"merchant": merchant_id, "currency": currency}, now)
+        return {
+            "merchant_id": merchant_id, "store_id": store_id, "terminal_id": terminal_id,
+            "staff_id": staff_id, "api_key": api_key, "currency": currency,
+        }
+
+    return core.db.transact(effect)
+
+
+def _check_ttl(ttl) -> int:
+    if isinstance(ttl, bool) or not isinstance(ttl, int) or not 10 <= ttl <= 86_400:
+        raise InvalidInput(f"a request lifetime must be 10-86400 seconds, got {ttl!r}", code="INVALID_EXPIRY")
+    return ttl
+
+
+def create_wallet(core, *, owner: str, currency: str, pin: str, balance: int = 0, miles: int = 0) -> dict:
+    """Open a wallet with a cash and a miles account; an opening balance is a funded top-up."""
+    if not isinstance(owner, str) or not owner.strip() or len(owner) > 80:
+        raise InvalidInput("owner must be 1-80 characters")
+    check_currency(currency)
+    if not isinstance(pin, str) or not re.fullmatch(r"\d{4,8}", pin):
+        raise InvalidInput("a PIN is 4-8 digits", code="INVALID_PIN")
+    for value, what in ((balance, "opening balance"), (miles, "opening miles")):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidAmount(f"{what} must be a non-negative integer")
+    now = core.now()
+    wallet_id = core.ids.new("w", 12)
+    cash_id, miles_id = f"wallet:{wallet_id}:cash", f"wallet:{wallet_id}:miles"
+    pin_hash = hash_pin(pin, core.settings.pin_scrypt_n)
+
+    def effect(conn: Connection) -> dict:
+        ledger.open_account(conn, cash_id, ledger.WALLET_CASH, currency, now)
+        ledger.open_account(conn, miles_id, ledger.WALLET_MILES, ledger.MILES, now)
+        conn.execute(
+            insert(wallets).values(
+                id=wallet_id, owner=owner, currency=currency, pin_hash=pin_hash,
+                cash_account_id=cash_id, miles_account_id=miles_id, created_at=now,
+            )
+        )
+        txs = []
+        if balance:
+            txs.append(_fund(conn, core, cash_id, currency, balance, ledger.PLATFORM_TOPUP))
+        if miles:
+            txs.append(_fund(conn, core, miles_id, ledger.MILES, miles, ledger.PLATFORM_MILES))
+        journal.append(conn, "wallet.created", {"wallet": wallet_id, "transactions": txs}, now)
+        return {"wallet_id": wallet_id, "owner": owner, "currency": currency, "balance": balance, "miles": miles}
+
+    return core.db.transact(effect)
+
+
+def _fund(conn, core, account_id: str, currency: str, amount: int, source_kind: str) -> dict:
+    now = core.now()
+    source = ledger.platform_account_id(source_kind, currency)
+    return ledger.post(
+        conn, tx_id=core.ids.new("tx"), kind="topup" if currency != ledger.MILES else "miles_grant",
+        currency=currency, legs=[ledger.Leg(source, -amount), ledger.Leg(account_id, amount)], now_us=now,
+    )
+
+
+def top_up(core, *, wallet_id: str, amount: int, idempotency_key: str | None = None) -> dict:
+    """Add money to a wallet from the platform's top-up funding account."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise InvalidAmount("a top-up must be a positive integer of minor units")
+
+    def effect(conn: Connection) -> dict:
+        wallet = get_wallet_row(conn, wallet_id)
+        tx = _fund(conn, core, wallet.cash_account_id, wallet.currency, amount, ledger.PLATFORM_TOPUP)
+        journal.append(conn, "wallet.topped_up", {"wallet": wallet_id, "transactions": [tx]}, core.now())
+        return {
+            "wallet_id": wallet_id,
+            "topped_up": Money(amount, wallet.currency).to_dict(),
+            "balance": Money(ledger.balance(conn, wallet.cash_account_id), wallet.currency).to_dict(),
+        }
+
+    return idempotency.run(
+        core, scope=f"wallet:{wallet_id}", key=idempotency_key, operation="top_up",
+        body={"amount": amount}, effect=effect,
+    )
+
+
+def get_wallet_row(conn: Connection, wallet_id: str):
+    row = conn.execute(select(wallets).where(wallets.c.id == wallet_id)).first()
+    if row is None:
+        raise NotFound(f"wallet {wallet_id} does not exist", code="WALLET_NOT_FOUND")
+    return row
+
+
+def get_merchant_row(conn: Connection, merchant_id: str):
+    row = conn.execute(select(merchants).where(merchants.c.id == merchant_id)).first()
+    if row is None:
+        raise NotFound(f"merchant {merchant_id} does not exist", code="MERCHANT_NOT_FOUND")
+    return row
+
+
+def get_terminal_row(conn: Connection, terminal_id: str):
+    row = conn.execute(select(terminals).where(terminals.c.id == terminal_id)).first()
+    if row is None:
+        raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
+    return row
+
+
+def wallet_summary(core, wallet_id: str) -> dict:
+    with core.db.read() as conn:
+        w = get_wallet_row(conn, wallet_id)
+        return {
+            "id": w.id,
+            "owner": w.owner,
+            "currency": w.currency,
+            "balance": Money(ledger.balance(conn, w.cash_account_id), w.currency).to_dict(),
+            "miles": ledger.balance(conn, w.miles_account_id),
+        }
+
+
+def authenticate_wallet(core, wallet_id: str, pin: str) -> dict:
+    """Check a wallet's PIN; the same error for an unknown wallet and a wrong PIN."""
+    with core.db.read() as conn:
+        row = conn.execute(select(wallets.c.id, wallets.c.pin_hash).where(wallets.c.id == wallet_id)).first()
+    if row is None or not isinstance(pin, str) or not check_pin(pin, row.pin_hash):
+        raise Unauthorized("wallet id or PIN is wrong", code="BAD_CREDENTIALS")
+    return {"wallet_id": row.id}
+
+
+def authenticate_api_key(core, api_key: str) -> dict:
+    """Find the merchant (and terminal) an API key belongs to."""
+    with core.db.read() as conn:
+        row = conn.execute(
+            select(api_keys.c.merchant_id, api_keys.c.terminal_id).where(
+                api_keys.c.key_hash == hash_api_key(api_key or ""), api_keys.c.revoked_at.is_(None)
+            )
+        ).first()
+    if row is None:
+        raise Unauthorized("API key is not valid", code="BAD_API_KEY")
+    return {"merchant_id": row.merchant_id, "terminal_id": row.terminal_id}

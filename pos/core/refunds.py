@@ -1,0 +1,127 @@
+"""Refunds: full or partial, several per payment, never more than was paid, back to the sources.
+
+Each refund returns cash and miles in proportion to how the price was paid, converts cash back at
+the original payment's rate, returns the fee in proportion, and claws back earned miles in
+proportion. Cumulative targets make the last refund return exactly what is left.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, insert, select, update
+
+from pos.core import events, idempotency, journal, ledger, requests as rq
+from pos.core.clock import iso
+from pos.core.errors import InvalidAmount, RefundExceedsPayment
+from pos.core.ledger import Leg
+from pos.core.miles import cumulative_step, share
+from pos.core.parties import get_merchant_row, get_wallet_row
+from pos.core.payments import payment_row, payment_view
+from pos.core.store.schema import payment_requests, payments, refunds
+
+
+def view(row, pay) -> dict:
+    """A refund's public shape; ``pay`` (its payment) gives the currencies."""
+    return {
+        "id": row.id,
+        "object": "refund",
+        "payment_id": row.payment_id,
+        "status": "succeeded",
+        "amount": row.amount,
+        "currency": pay.currency,
+        "cash_back": {"amount": row.cash_back, "currency": pay.charged_currency},
+        "miles_back": row.miles_back,
+        "miles_clawed": row.miles_clawed,
+        "miles_claw_shortfall": row.miles_claw_shortfall,
+        "fee_back": {"amount": row.fee_back, "currency": pay.currency},
+        "created_at": iso(row.created_at),
+    }
+
+
+def refund(core, *, merchant_id: str, payment_id: str, amount: int, idempotency_key: str | None = None) -> dict:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise InvalidAmount(f"a refund must be a positive integer of minor units, got {amount!r}")
+
+    def effect(conn: Connection) -> dict:
+        pay = payment_row(conn, payment_id, merchant_id=merchant_id, lock=True)
+        before, after = pay.refunded_amount, pay.refunded_amount + amount
+        if after > pay.amount:
+            raise RefundExceedsPayment(
+                f"refund of {amount} {pay.currency} exceeds the {pay.amount - before} {pay.currency} "
+                f"left to refund on payment {payment_id}"
+            )
+        return _post_refund(conn, core, pay, before, after)
+
+    return idempotency.run(
+        core, scope=f"merchant:{merchant_id}", key=idempotency_key, operation="refund",
+        body={"payment": payment_id, "amount": amount}, effect=effect,
+    )
+
+
+def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
+    now, price = core.now(), pay.amount
+    amount = after - before
+    wallet = get_wallet_row(conn, pay.wallet_id)
+    merchant = get_merchant_row(conn, pay.merchant_id)
+    miles_back = cumulative_step(pay.miles_used, before, after, price)
+    cash_back_m = amount - miles_back
+    cash_before = before - share(pay.miles_used, before, price)
+    cash_after = after - share(pay.miles_used, after, price)
+    cash_back = cumulative_step(pay.charged_amount, cash_before, cash_after, pay.cash_amount)
+    fee_back = cumulative_step(pay.fee, before, after, price)
+    claw = cumulative_step(pay.miles_earned, before, after, price)
+    miles_balance = ledger.balance(conn, wallet.miles_account_id) + miles_back
+    clawed = min(claw, miles_balance)
+
+    refund_id = core.ids.new("re", 16)
+    fx_rate = pay.charged_currency != pay.currency
+    link = core.ids.new("lnk") if fx_rate and cash_back else None
+    legs = [Leg(merchant.account_id, -(amount - fee_back))]
+    if fee_back:
+        legs.append(Leg(ledger.platform_account_id(ledger.PLATFORM_FEES, pay.currency), -fee_back))
+    if miles_back:
+        legs.append(Leg(ledger.platform_account_id(ledger.PLATFORM_MILES_FUNDING, pay.currency), miles_back))
+    cash_target = ledger.platform_account_id(ledger.PLATFORM_FX, pay.currency) if fx_rate else wallet.cash_account_id
+    legs.append(Leg(cash_target, cash_back_m))
+    post = dict(now_us=now, payment_id=pay.id, refund_id=refund_id)
+    txs = [ledger.post(conn, tx_id=core.ids.new("tx"), kind="refund", currency=pay.currency, legs=legs,
+                       link_id=link, **post)]
+    if fx_rate and cash_back:
+        fx_w = ledger.platform_account_id(ledger.PLATFORM_FX, pay.charged_currency)
+        txs.append(ledger.post(conn, tx_id=core.ids.new("tx"), kind="fx_out", currency=pay.charged_currency,
+                               legs=[Leg(fx_w, -cash_back), Leg(wallet.cash_account_id, cash_back)], link_id=link,
+                               **post))
+    issuance = ledger.platform_account_id(ledger.PLATFORM_MILES, ledger.MILES)
+    if miles_back:
+        txs.append(ledger.post(conn, tx_id=core.ids.new("tx"), kind="miles_return", currency=ledger.MILES,
+                               legs=[Leg(issuance, -miles_back), Leg(wallet.miles_account_id, miles_back)], **post))
+    if clawed:
+        txs.append(ledger.post(conn, tx_id=core.ids.new("tx"), kind="miles_clawback", currency=ledger.MILES,
+                               legs=[Leg(wallet.miles_account_id, -clawed), Leg(issuance, clawed)], **post))
+
+    status = rq.REFUNDED if after == price else rq.PARTIALLY_REFUNDED
+    request = conn.execute(select(payment_requests).where(payment_requests.c.id == pay.request_id)).one()
+    rq.check_transition(request.id, request.status, status)
+    conn.execute(update(payments).where(payments.c.id == pay.id).values(refunded_amount=after, status=status))
+    conn.execute(update(payment_requests).where(payment_requests.c.id == pay.request_id)
+                 .values(status=status, updated_at=now))
+    conn.execute(
+        insert(refunds).values(
+            id=refund_id, payment_id=pay.id, amount=amount, cash_back=cash_back, miles_back=miles_back,
+            miles_clawed=clawed, miles_claw_shortfall=claw - clawed, fee_back=fee_back, created_at=now,
+        )
+    )
+    journal.append(conn, "refund.created", {"refund": refund_id, "payment": pay.id,
+                                            "transactions": [t for t in txs if t]}, now)
+    row = conn.execute(select(refunds).where(refunds.c.id == refund_id)).one()
+    data = view(row, pay)
+    data["payment"] = payment_view(payment_row(conn, pay.id))
+    events.record(conn, core, "refund.succeeded", merchant_id=pay.merchant_id, request_id=pay.request_id,
+                  payment_id=pay.id, data=data)
+    return data
+
+
+def list_refunds(core, payment_id: str, *, merchant_id: str | None = None) -> list[dict]:
+    with core.db.read() as conn:
+        pay = payment_row(conn, payment_id, merchant_id=merchant_id)
+        rows = conn.execute(select(refunds).where(refunds.c.payment_id == payment_id).order_by(refunds.c.created_at))
+        return [view(r, pay) for r in rows]

@@ -1,0 +1,100 @@
+"""Engines and transactions for SQLite and PostgreSQL.
+
+SQLite: WAL, ``synchronous=FULL`` (an acknowledged payment survives a power cut), a busy timeout,
+and write transactions opened with ``BEGIN IMMEDIATE`` so that a read-then-write never dies with
+"database is locked". PostgreSQL: its durable defaults; READ COMMITTED with row locks taken by the
+conditional UPDATEs, and a bounded retry on serialization failures, deadlocks and unique races.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TypeVar
+
+from sqlalchemy import Connection, create_engine, event, exc
+from sqlalchemy.engine import Engine
+
+T = TypeVar("T")
+
+DEFAULT_URL = "sqlite:///qrpos.db"
+_RETRYABLE_PG = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+
+
+def database_url(url: str | None = None) -> str:
+    return url or os.environ.get("QRPOS_DATABASE_URL") or DEFAULT_URL
+
+
+def make_engine(url: str, *, pool_size: int = 10) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": 60, "check_same_thread": False},
+            pool_size=pool_size,
+            max_overflow=64,
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=64, pool_pre_ping=False)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=60000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection):
+        write = conn.get_execution_options().get("qrpos_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+class Database:
+    """One database: ``read()`` and ``write()`` transactions and ``transact(fn)`` with retries."""
+
+    def __init__(self, url: str | None = None, *, pool_size: int = 10):
+        self.url = database_url(url)
+        self.engine = make_engine(self.url, pool_size=pool_size)
+        self.is_sqlite = self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            with conn.begin():
+                yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn.execution_options(qrpos_write=True)
+            with conn.begin():
+                yield conn
+
+    def transact(self, fn: Callable[[Connection], T], *, attempts: int = 8) -> T:
+        """Run ``fn`` in one write transaction; rerun it whole on a retryable conflict."""
+        for attempt in range(attempts):
+            try:
+                with self.write() as conn:
+                    return fn(conn)
+            except (exc.IntegrityError, exc.OperationalError) as error:
+                if attempt == attempts - 1 or not self._retryable(error):
+                    raise
+        raise AssertionError("unreachable")
+
+    def _retryable(self, error: exc.DBAPIError) -> bool:
+        if isinstance(error, exc.IntegrityError):
+            return True  # a unique race (idempotency key, one payment per request): rerun and see
+        code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+        if code in _RETRYABLE_PG:
+            return True
+        return "database is locked" in str(error.orig)
+
+    def dispose(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,87 @@
+"""Fixtures shared by every layer: a real database per test, on SQLite and on PostgreSQL.
+
+Each backend is migrated and bootstrapped once per session into a template; every test gets a
+fresh copy (a file copy for SQLite, ``CREATE DATABASE ... TEMPLATE`` for PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from pos.core.bootstrap import open_core
+from pos.core.clock import FixedClock
+from pos.core.context import Settings
+from pos.core.ids import IdGenerator
+
+PG_URL = os.environ.get("QRPOS_TEST_DATABASE_URL")
+BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])
+TEST_SETTINGS = Settings(pin_scrypt_n=2**4)
+
+
+def _pg_admin():
+    return create_engine(PG_URL, isolation_level="AUTOCOMMIT", poolclass=None)
+
+
+def _pg_url(name: str) -> str:
+    return PG_URL.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    core = open_core(f"sqlite:///{path}", settings=TEST_SETTINGS)
+    core.db.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    if not PG_URL:
+        pytest.skip("QRPOS_TEST_DATABASE_URL is not set")
+    name = f"qrpos_tpl_{uuid.uuid4().hex[:8]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    core = open_core(_pg_url(name), settings=TEST_SETTINGS)
+    core.db.dispose()
+    yield name
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request, tmp_path):
+    """A fresh, migrated database URL for one test."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "qrpos.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    template = request.getfixturevalue("pg_template")
+    name = f"qrpos_t_{uuid.uuid4().hex[:10]}"
+    admin = _pg_admin()
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield _pg_url(name)
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def clock():
+    return FixedClock()
+
+
+@pytest.fixture
+def core(db_url, clock):
+    core = open_core(db_url, clock=clock, ids=IdGenerator(seed=7), settings=TEST_SETTINGS, prepare_db=False)
+    yield core
+    core.db.dispose()

@@ -1,0 +1,57 @@
+"""The EMVCo merchant-presented QR codec: pure Python, part of the payment core.
+
+    decode(payload)                  -> EmvPayload   any EMV MPM code, validated (structure, CRC,
+                                                     values, national profile, our profile)
+    encode(objects)                  -> str          write a payload (00 first, CRC last)
+    build_signed_request(p, ...)     -> str          our signed payment request
+    read_signed_request(payload, keys) -> RequestPayload
+    inspect_payload(payload)         -> dict         the inspector's JSON object
+    explain(payload, lang)           -> str          the inspector's text, en / ja / zh
+    classify(text)                   -> (scheme, fields) | None   non-EMV payment strings
+
+Every rejection is a PayloadError subclass with a stable code (see pos.core.codec.errors).
+"""
+
+from pos.core.codec.classify import classify
+from pos.core.codec.crc import crc16
+from pos.core.codec.emv import MAX_LENGTH, EmvPayload, encode
+from pos.core.codec.errors import (
+    BadValue,
+    CrcMismatch,
+    MissingObject,
+    NotQrpos,
+    PayloadError,
+    PayloadStructureError,
+    PayloadTooLong,
+    ProfileViolation,
+    SignatureInvalid,
+)
+from pos.core.codec.explain import explain
+from pos.core.codec.inspect import decode, inspect_payload
+from pos.core.codec.profiles import QRPOS_GUID, SCHEMES
+from pos.core.codec.signing import RequestPayload, build_signed_request, read_signed_request
+
+__all__ = [
+    "MAX_LENGTH",
+    "QRPOS_GUID",
+    "SCHEMES",
+    "BadValue",
+    "CrcMismatch",
+    "EmvPayload",
+    "MissingObject",
+    "NotQrpos",
+    "PayloadError",
+    "PayloadStructureError",
+    "PayloadTooLong",
+    "ProfileViolation",
+    "RequestPayload",
+    "SignatureInvalid",
+    "build_signed_request",
+    "classify",
+    "crc16",
+    "decode",
+    "encode",
+    "explain",
+    "inspect_payload",
+    "read_signed_request",
+]

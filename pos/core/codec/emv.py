@@ -1,0 +1,285 @@
+"""Decode and encode EMVCo merchant-presented QR payloads, validating structure, CRC and values.
+
+Only templates the specification defines are parsed as nested objects: 26-51 (merchant account),
+62 (additional data, whose sub-IDs 50-99 are templates again), 64 (alternate language) and 80-99
+(unreserved). Everything else is a scalar, whatever it looks like. 65-79 are reserved: kept and
+flagged when read, never written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from pos.core.codec import profiles, tlv, values
+from pos.core.codec.crc import crc16, crc16_bytes
+from pos.core.codec.errors import (
+    BadValue,
+    CrcMismatch,
+    MissingObject,
+    PayloadError,
+    PayloadStructureError,
+    PayloadTooLong,
+)
+
+MAX_LENGTH = 512
+
+#: short English names used in error messages (explain.py has the full, translated ones)
+OBJECT_NAMES = {
+    "00": "payload format indicator", "01": "point of initiation method",
+    "52": "merchant category code", "53": "transaction currency", "54": "transaction amount",
+    "55": "tip or convenience indicator", "56": "convenience fee fixed",
+    "57": "convenience fee percentage", "58": "country", "59": "merchant name",
+    "60": "merchant city", "61": "postal code", "62": "additional data", "63": "CRC",
+    "64": "merchant information in an alternate language",
+}
+MANDATORY = ("52", "53", "58", "59", "60")
+#: scalar value formats: ID -> (regex, max length, description)
+_FORMATS = {
+    "52": (re.compile(r"\d{4}\Z", re.ASCII), "4 digits"),
+    "53": (re.compile(r"\d{3}\Z", re.ASCII), "3 digits (ISO 4217 numeric)"),
+    "58": (re.compile(r"[A-Z]{2}\Z", re.ASCII), "2 upper-case letters (ISO 3166-1)"),
+}
+_MAX_LENGTHS = {"59": 25, "60": 15, "61": 10}
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def is_template(tag: str) -> bool:
+    return "26" <= tag <= "51" or tag == "62" or tag == "64" or tag >= "80"
+
+
+def _name(tag: str) -> str:
+    return f"object {tag} ({OBJECT_NAMES[tag]})" if tag in OBJECT_NAMES else f"object {tag}"
+
+
+@dataclass(frozen=True, slots=True)
+class EmvPayload:
+    """A decoded, validated payload. ``objects`` holds every top-level value as written, in
+    order; ``templates`` the parsed sub-objects of those IDs that are templates."""
+
+    raw: str
+    scheme: str
+    objects: dict[str, str]
+    templates: dict[str, dict[str, str]]
+    warnings: tuple[str, ...] = field(default=())
+
+    def get(self, tag: str) -> str | None:
+        return self.objects.get(tag)
+
+    @property
+    def initiation(self) -> str | None:
+        return {"11": "static", "12": "dynamic"}.get(self.objects.get("01", ""))
+
+    @property
+    def amount(self) -> str | None:
+        return self.objects.get("54")
+
+    @property
+    def currency(self) -> str | None:
+        return self.objects.get("53")
+
+    @property
+    def crc(self) -> str:
+        return self.objects["63"]
+
+    def fields(self) -> dict:
+        """The inspector's ``fields`` object: every value as encoded, absent ones None."""
+        o, t = self.objects, self.templates
+        accounts = {tag: (t[tag] if tag in t else o[tag]) for tag in o if "02" <= tag <= "51"}
+        unreserved = {tag: t.get(tag, o[tag]) for tag in o if tag >= "80"}
+        rfu = {tag: o[tag] for tag in o if "65" <= tag <= "79"}
+        return {
+            "payload_format": o.get("00"),
+            "initiation": self.initiation,
+            "merchant_account": accounts or None,
+            "mcc": o.get("52"),
+            "currency": o.get("53"),
+            "amount": o.get("54"),
+            "country": o.get("58"),
+            "merchant_name": o.get("59"),
+            "merchant_city": o.get("60"),
+            "postal_code": o.get("61"),
+            "additional": dict(t["62"]) if "62" in t else None,
+            "merchant_info_language": dict(t["64"]) if "64" in t else None,
+            "unreserved": unreserved or None,
+            "rfu": rfu or None,
+            "tip_indicator": o.get("55"),
+            "convenience_fee_fixed": o.get("56"),
+            "convenience_fee_percentage": o.get("57"),
+            "crc": o.get("63"),
+        }
+
+
+def decode(payload: str) -> EmvPayload:
+    """Decode and validate an EMV MPM payload: structure, CRC, values, and its scheme's profile.
+
+    :raises PayloadError: (a subclass, with a stable code) on anything wrong; never anything else.
+    """
+    objects = _split(payload)
+    _check_crc(payload, objects)
+    templates, deferred = _parse_templates(payload, objects)
+    scheme = profiles.detect(objects, templates)
+    if deferred is not None and scheme not in profiles.SCALAR_UNRESERVED:
+        raise deferred
+    warnings = _check_values(scheme, objects, templates)
+    profiles.check(scheme, objects, templates)
+    return EmvPayload(payload, scheme, objects, templates, warnings)
+
+
+def _split(payload: str) -> dict[str, str]:
+    if not isinstance(payload, str):
+        raise PayloadError(f"a payload is text, not {type(payload).__name__}")
+    if len(payload) > MAX_LENGTH:
+        raise PayloadTooLong(
+            f"payload is {len(payload)} characters; an EMV QR payload holds at most {MAX_LENGTH}"
+        )
+    if not payload.startswith("00"):
+        raise PayloadStructureError(
+            f"not an EMV QR payload: it must start with object 00 ({OBJECT_NAMES['00']}), "
+            f"found {payload[:4]!r}",
+            code="PAYLOAD_NOT_EMV",
+        )
+    bad = _CONTROL.search(payload)
+    if bad is not None:
+        raise PayloadStructureError(
+            f"control character U+{ord(bad.group()):04X} at offset {bad.start()}",
+            code="PAYLOAD_BAD_CHARACTER",
+        )
+    objects = tlv.parse(payload)
+    if "63" not in objects:
+        raise MissingObject(f"missing mandatory {_name('63')}")
+    last = next(reversed(objects))
+    if last != "63":
+        raise PayloadStructureError(
+            f"{_name('63')} must be the last object, but object {last} follows it",
+            code="PAYLOAD_BAD_ORDER",
+        )
+    return objects
+
+
+def _check_crc(payload: str, objects: dict[str, str]) -> None:
+    written = objects["63"]
+    if len(written) != 4 or not values.is_hex4(written):
+        raise CrcMismatch(f"CRC {written!r} is not 4 hexadecimal digits", code="PAYLOAD_BAD_CRC")
+    try:
+        data = payload.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise PayloadStructureError(
+            f"character at offset {exc.start} is not valid Unicode text", code="PAYLOAD_BAD_CHARACTER"
+        ) from None
+    computed = crc16_bytes(data[:-4])
+    if computed != written.upper():
+        raise CrcMismatch(f"CRC mismatch: payload says {written}, computed {computed}")
+
+
+def _parse_templates(
+    payload: str, objects: dict[str, str]
+) -> tuple[dict[str, dict[str, str]], PayloadError | None]:
+    """Parse the templates; an unreserved one (80-99) that does not parse is returned as the
+    error to raise unless the scheme is known to write scalars there."""
+    templates: dict[str, dict[str, str]] = {}
+    deferred = None
+    pos = 0
+    for tag, value in objects.items():
+        start = pos + 4
+        pos = start + len(value)
+        if not is_template(tag):
+            continue
+        if tag >= "80":
+            try:
+                templates[tag] = tlv.parse(value, base=start, prefix=f"{tag}.")
+            except PayloadError as exc:
+                deferred = deferred or exc
+            continue
+        sub = tlv.parse(value, base=start, prefix=f"{tag}.")
+        templates[tag] = sub
+        if tag == "62":
+            offset = start
+            for subtag, subvalue in sub.items():
+                if subtag >= "50":
+                    tlv.parse(subvalue, base=offset + 4, prefix=f"62.{subtag}.")
+                offset += 4 + len(subvalue)
+    return templates, deferred
+
+
+def _check_values(scheme: str, objects: dict[str, str], templates: dict) -> tuple[str, ...]:
+    fmt = objects["00"]
+    if fmt not in profiles.FORMAT_INDICATORS.get(scheme, ("01",)):
+        raise BadValue(f"{_name('00')} is {fmt!r}; only '01' is defined", code="PAYLOAD_BAD_FORMAT")
+    if "01" in objects and objects["01"] not in ("11", "12"):
+        raise BadValue(f"{_name('01')} is {objects['01']!r}; it must be 11 (static) or 12 (dynamic)")
+    if not any("02" <= tag <= "51" for tag in objects):
+        raise MissingObject("missing merchant account information (at least one object 02-51)")
+    for tag, sub in templates.items():
+        if ("26" <= tag <= "51" or tag >= "80") and "00" not in sub:
+            raise MissingObject(f"template {tag} has no globally unique identifier (sub-ID 00)")
+    relaxed = profiles.RELAXED_MANDATORY.get(scheme, ())
+    for tag in MANDATORY:
+        if tag not in objects and tag not in relaxed:
+            raise MissingObject(f"missing mandatory {_name(tag)}")
+    for tag, (pattern, what) in _FORMATS.items():
+        if tag in objects and pattern.match(objects[tag]) is None:
+            raise BadValue(f"{_name(tag)} is {objects[tag]!r}; it must be {what}")
+    for tag, limit in _MAX_LENGTHS.items():
+        if len(objects.get(tag, "")) > limit:
+            raise BadValue(f"{_name(tag)} is {len(objects[tag])} characters; at most {limit}")
+    if "54" in objects:
+        values.check_amount(objects["54"], objects.get("53"))
+    _check_fees(objects)
+    if "64" in templates:
+        _check_language(templates["64"])
+    return tuple(
+        f"object {tag} is reserved for future use (RFU)" for tag in objects if "65" <= tag <= "79"
+    )
+
+
+def _check_fees(objects: dict[str, str]) -> None:
+    indicator = objects.get("55")
+    if indicator is not None and indicator not in ("01", "02", "03"):
+        raise BadValue(f"{_name('55')} is {indicator!r}; it must be 01, 02 or 03")
+    if indicator == "02":
+        if "56" not in objects:
+            raise MissingObject(f"{_name('55')} is 02 but {_name('56')} is missing")
+        values.check_amount(objects["56"], objects.get("53"), what="convenience fee")
+    elif "56" in objects:
+        raise BadValue(f"{_name('56')} is present but {_name('55')} is {indicator!r}, not 02")
+    if indicator == "03":
+        if "57" not in objects:
+            raise MissingObject(f"{_name('55')} is 03 but {_name('57')} is missing")
+        values.check_percentage(objects["57"])
+    elif "57" in objects:
+        raise BadValue(f"{_name('57')} is present but {_name('55')} is {indicator!r}, not 03")
+
+
+def _check_language(sub: Mapping[str, str]) -> None:
+    if "00" not in sub or "01" not in sub:
+        raise MissingObject("template 64 needs a language (64.00) and a merchant name (64.01)")
+    if not values.is_alpha2(sub["00"]):
+        raise BadValue(f"language 64.00 is {sub['00']!r}; it must be 2 letters (ISO 639)")
+
+
+def encode(objects: Mapping[str, str | Mapping[str, str]]) -> str:
+    """Write a payload: 00 first, then the other IDs in ascending order, then the CRC (63).
+
+    Values are strings; templates are mappings of sub-ID to string. The result is decoded
+    before it is returned, so the codec never writes what it would refuse to read.
+    :raises PayloadError: for reserved IDs 65-79, a CRC given by the caller, or invalid content.
+    """
+    for tag in objects:
+        if tag not in tlv.TWO_DIGITS:
+            raise BadValue(f"object ID {tag!r} is not two digits")
+        if "65" <= tag <= "79":
+            raise BadValue(
+                f"object {tag} is reserved for future use and is never written",
+                code="PAYLOAD_RESERVED_OBJECT",
+            )
+    if "63" in objects:
+        raise BadValue("object 63 (CRC) is computed by the encoder, not given")
+    rest = sorted((tag, v) for tag, v in objects.items() if tag != "00")
+    body = tlv.encode([("00", objects.get("00", "01")), *rest]) + "6304"
+    if len(body) + 4 > MAX_LENGTH:
+        raise PayloadTooLong(f"payload would be {len(body) + 4} characters; at most {MAX_LENGTH}")
+    payload = body + crc16(body)
+    decode(payload)
+    return payload

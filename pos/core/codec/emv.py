@@ -134,6 +134,8 @@ def _split(payload: str) -> dict[str, str]:
         raise PayloadTooLong(
             f"payload is {len(payload)} characters; an EMV QR payload holds at most {MAX_LENGTH}"
         )
+    if not payload:
+        raise PayloadStructureError("payload is empty", code="PAYLOAD_EMPTY")
     if not payload.startswith("00"):
         raise PayloadStructureError(
             f"not an EMV QR payload: it must start with object 00 ({OBJECT_NAMES['00']}), "

@@ -4,7 +4,7 @@
     ├── PayloadTooLong                   PAYLOAD_TOO_LONG
     ├── PayloadStructureError            PAYLOAD_TRUNCATED, PAYLOAD_BAD_TLV, PAYLOAD_DUPLICATE_OBJECT,
     │                                    PAYLOAD_BAD_ORDER, PAYLOAD_BAD_LENGTH, PAYLOAD_BAD_CHARACTER,
-    │                                    PAYLOAD_NOT_EMV
+    │                                    PAYLOAD_NOT_EMV, PAYLOAD_EMPTY
     ├── CrcMismatch                      PAYLOAD_CRC_MISMATCH, PAYLOAD_BAD_CRC
     ├── MissingObject                    PAYLOAD_MISSING_OBJECT
     ├── BadValue                         PAYLOAD_BAD_VALUE, PAYLOAD_BAD_AMOUNT, PAYLOAD_BAD_CURRENCY,

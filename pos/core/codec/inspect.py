@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from pos.core.codec import emv, signing
 from pos.core.codec.classify import classify
-from pos.core.codec.errors import PayloadError, PayloadTooLong
+from pos.core.codec.errors import PayloadError, PayloadStructureError, PayloadTooLong
 
 _TLV_START = re.compile(r"\d{4}", re.ASCII)
 
@@ -24,6 +24,8 @@ def read(payload: str, keys: Mapping[str, bytes] | None = None) -> tuple[str, di
         raise PayloadTooLong(
             f"payload is {len(payload)} characters; a payment QR payload holds at most {emv.MAX_LENGTH}"
         )
+    if not payload.strip():
+        raise PayloadStructureError("payload is empty", code="PAYLOAD_EMPTY")
     if not _looks_like_emv(payload):
         found = classify(payload)
         if found is not None:

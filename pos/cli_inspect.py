@@ -35,8 +35,12 @@ def _fail(message: str, status: int = 1) -> None:
 def read_image(path: str) -> str:
     """The text of the QR code in the image at ``path``: zxing-cpp first (it decodes UTF-8
     payloads correctly), OpenCV's QRCodeDetector as the fallback."""
+    import os
+
     import cv2  # the camera/image stack stays out of the payment core
 
+    if not os.path.isfile(path):
+        raise ValueError(f"no such image file: {path}")
     image = cv2.imread(path)
     if image is None:
         raise ValueError(f"cannot read an image from {path}")

@@ -45,8 +45,14 @@ _MAX_LENGTHS = {"59": 25, "60": 15, "61": 10}
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+#: IDs whose values are templates: merchant accounts, additional data, language, unreserved
+TEMPLATE_IDS = frozenset(
+    [f"{n:02d}" for n in range(26, 52)] + ["62", "64"] + [f"{n:02d}" for n in range(80, 100)]
+)
+
+
 def is_template(tag: str) -> bool:
-    return "26" <= tag <= "51" or tag == "62" or tag == "64" or tag >= "80"
+    return tag in TEMPLATE_IDS
 
 
 def _name(tag: str) -> str:
@@ -186,7 +192,7 @@ def _parse_templates(
     for tag, value in objects.items():
         start = pos + 4
         pos = start + len(value)
-        if not is_template(tag):
+        if tag not in TEMPLATE_IDS:
             continue
         if tag >= "80":
             try:

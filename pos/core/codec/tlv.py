@@ -18,6 +18,12 @@ def _label(prefix: str, tag: str) -> str:
     return f"object {prefix}{tag}"
 
 
+#: every valid header "IDLL" -> (ID, length): one slice and one lookup per object
+_HEADERS: dict[str, tuple[str, int]] = {
+    f"{tag:02d}{length:02d}": (f"{tag:02d}", length) for tag in range(100) for length in range(1, 100)
+}
+
+
 def parse(text: str, *, base: int = 0, prefix: str = "") -> dict[str, str]:
     """Split ``text`` into {ID: value} in order of appearance.
 
@@ -27,34 +33,16 @@ def parse(text: str, *, base: int = 0, prefix: str = "") -> dict[str, str]:
         a value running past the end, or an ID seen twice at this level.
     """
     out: dict[str, str] = {}
+    headers = _HEADERS
     i, n = 0, len(text)
     while i < n:
-        if n - i < 4:
-            raise PayloadStructureError(
-                f"{'template ' + prefix[:-1] + ' ends with' if prefix else 'payload ends with'} "
-                f"{text[i:]!r} at offset {base + i}: an object needs at least 4 characters",
-                code="PAYLOAD_TRUNCATED",
-            )
-        tag = text[i : i + 2]
-        if tag not in TWO_DIGITS:
-            raise PayloadStructureError(
-                f"object ID {tag!r} at offset {base + i} is not two digits", code="PAYLOAD_BAD_TLV"
-            )
-        length = TWO_DIGITS.get(text[i + 2 : i + 4])
-        if length is None:
-            raise PayloadStructureError(
-                f"{_label(prefix, tag)} at offset {base + i} has length {text[i + 2 : i + 4]!r}, "
-                "not two digits",
-                code="PAYLOAD_BAD_TLV",
-            )
-        if length == 0:
-            raise PayloadStructureError(
-                f"{_label(prefix, tag)} at offset {base + i} is empty (length 00)",
-                code="PAYLOAD_BAD_LENGTH",
-            )
+        header = headers.get(text[i : i + 4])
+        if header is None:
+            _bad_header(text, i, base, prefix)
+        tag, length = header
         start = i + 4
-        end = start + length
-        if end > n:
+        i = start + length
+        if i > n:
             raise PayloadStructureError(
                 f"{_label(prefix, tag)} declares {length} characters but only {n - start} "
                 f"remain at offset {base + start}",
@@ -62,12 +50,35 @@ def parse(text: str, *, base: int = 0, prefix: str = "") -> dict[str, str]:
             )
         if tag in out:
             raise PayloadStructureError(
-                f"duplicate {_label(prefix, tag)} at offset {base + i}",
+                f"duplicate {_label(prefix, tag)} at offset {base + start - 4}",
                 code="PAYLOAD_DUPLICATE_OBJECT",
             )
-        out[tag] = text[start:end]
-        i = end
+        out[tag] = text[start:i]
     return out
+
+
+def _bad_header(text: str, i: int, base: int, prefix: str):
+    """Say precisely what is wrong with the 4 characters at ``i``; always raises."""
+    if len(text) - i < 4:
+        where = f"template {prefix[:-1]}" if prefix else "payload"
+        raise PayloadStructureError(
+            f"{where} ends with {text[i:]!r} at offset {base + i}: an object needs at least "
+            "4 characters",
+            code="PAYLOAD_TRUNCATED",
+        )
+    tag, length = text[i : i + 2], text[i + 2 : i + 4]
+    if tag not in TWO_DIGITS:
+        raise PayloadStructureError(
+            f"object ID {tag!r} at offset {base + i} is not two digits", code="PAYLOAD_BAD_TLV"
+        )
+    if length not in TWO_DIGITS:
+        raise PayloadStructureError(
+            f"{_label(prefix, tag)} at offset {base + i} has length {length!r}, not two digits",
+            code="PAYLOAD_BAD_TLV",
+        )
+    raise PayloadStructureError(
+        f"{_label(prefix, tag)} at offset {base + i} is empty (length 00)", code="PAYLOAD_BAD_LENGTH"
+    )
 
 
 def encode_one(tag: str, value: str) -> str:

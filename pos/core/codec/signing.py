@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pos.core.codec import emv, tlv, values
+from pos.core.codec import emv, values
 from pos.core.codec.errors import BadValue, MissingObject, NotQrpos, PayloadError, SignatureInvalid
 from pos.core.codec.profiles import QRPOS_GUID, SCHEMES
 from pos.core.money import CURRENCIES, alpha_from_numeric

@@ -69,9 +69,11 @@ def cli(ctx, db_url):
     ctx.obj = Context(db_url)
 
 
+from pos.cli_inspect import inspect_command  # noqa: E402
 from pos.cli_operator import register as _register_operator  # noqa: E402
 
 _register_operator(cli)
+cli.add_command(inspect_command)
 
 
 def main():

@@ -30,8 +30,8 @@ def _check_amount(amount) -> int:
     return amount
 
 
-def _payload_for(core, merchant, terminal, request_id: str, amount: int | None, expires_at: int | None, reference):
-    key_id, secret = core.keyring.active()
+def _payload_for(core, signing_key, merchant, terminal, request_id, amount, expires_at, reference) -> str:
+    key_id, secret = signing_key
     return codec.build_signed_request(
         codec.RequestPayload(
             request_id=request_id,
@@ -76,6 +76,7 @@ def create_request(
         _check_ttl(expires_in)
     body = {"terminal": terminal_id, "amount": amount, "currency": currency, "reference": reference,
             "expires_in": expires_in}
+    signing_key = core.keyring.active()  # before the write transaction: it may read the key table
 
     def effect(conn: Connection) -> dict:
         merchant = get_merchant_row(conn, merchant_id)
@@ -88,7 +89,7 @@ def create_request(
         expires_at = now + (expires_in or terminal.request_ttl_seconds) * US
         expires_at -= expires_at % US  # whole seconds: the QR carries seconds
         request_id = core.ids.new("pr", 16)
-        payload = _payload_for(core, merchant, terminal, request_id, amount, expires_at, reference)
+        payload = _payload_for(core, signing_key, merchant, terminal, request_id, amount, expires_at, reference)
         conn.execute(
             insert(payment_requests).values(
                 id=request_id, kind="dynamic", merchant_id=merchant_id, terminal_id=terminal_id, amount=amount,
@@ -116,7 +117,8 @@ def static_code(core, *, merchant_id: str, terminal_id: str) -> dict:
         if terminal.merchant_id != merchant_id:
             raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
     code_id = f"sc_{terminal_id}"
-    return {"id": code_id, "payload": _payload_for(core, merchant, terminal, code_id, None, None, None)}
+    payload = _payload_for(core, core.keyring.active(), merchant, terminal, code_id, None, None, None)
+    return {"id": code_id, "object": "static_code", "payload": payload}
 
 
 def get_request(core, request_id: str, *, merchant_id: str | None = None) -> dict:

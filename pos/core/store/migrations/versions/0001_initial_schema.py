@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 12:45:28.812256
+Create Date: 2026-11-25 12:46:55.098378
 """
 
 from alembic import op
@@ -158,6 +158,27 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['merchant_id'], ['merchants.id'], name=op.f('fk_stores_merchant_id_merchants')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_stores'))
     )
+    op.create_table('wallet_sessions',
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('wallet_id', sa.String(length=20), nullable=False),
+    sa.Column('created_at', sa.BigInteger(), nullable=False),
+    sa.Column('expires_at', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['wallet_id'], ['wallets.id'], name=op.f('fk_wallet_sessions_wallet_id_wallets')),
+    sa.PrimaryKeyConstraint('token_hash', name=op.f('pk_wallet_sessions'))
+    )
+    op.create_table('webhook_endpoints',
+    sa.Column('id', sa.String(length=24), nullable=False),
+    sa.Column('merchant_id', sa.String(length=20), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('secret', sa.String(length=80), nullable=False),
+    sa.Column('created_at', sa.BigInteger(), nullable=False),
+    sa.Column('disabled_at', sa.BigInteger(), nullable=True),
+    sa.ForeignKeyConstraint(['merchant_id'], ['merchants.id'], name=op.f('fk_webhook_endpoints_merchant_id_merchants')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_endpoints'))
+    )
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_endpoints_merchant', ['merchant_id'], unique=False)
+
     op.create_table('terminals',
     sa.Column('id', sa.String(length=16), nullable=False),
     sa.Column('store_id', sa.String(length=20), nullable=False),
@@ -169,6 +190,23 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_terminals_store_id_stores')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_terminals'))
     )
+    op.create_table('webhook_deliveries',
+    sa.Column('id', sa.String(length=24), nullable=False),
+    sa.Column('endpoint_id', sa.String(length=24), nullable=False),
+    sa.Column('event_id', sa.String(length=24), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.BigInteger(), nullable=True),
+    sa.Column('last_status_code', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=500), nullable=True),
+    sa.Column('created_at', sa.BigInteger(), nullable=False),
+    sa.Column('updated_at', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['endpoint_id'], ['webhook_endpoints.id'], name=op.f('fk_webhook_deliveries_endpoint_id_webhook_endpoints')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_deliveries'))
+    )
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_deliveries_due', ['status', 'next_attempt_at'], unique=False)
+
     op.create_table('api_keys',
     sa.Column('id', sa.String(length=20), nullable=False),
     sa.Column('merchant_id', sa.String(length=20), nullable=False),
@@ -201,6 +239,19 @@ def upgrade() -> None:
     with op.batch_alter_table('payment_requests', schema=None) as batch_op:
         batch_op.create_index('ix_requests_merchant', ['merchant_id', 'created_at'], unique=False)
         batch_op.create_index('ix_requests_status_expiry', ['status', 'expires_at'], unique=False)
+
+    op.create_table('webhook_attempts',
+    sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
+    sa.Column('delivery_id', sa.String(length=24), nullable=False),
+    sa.Column('attempted_at', sa.BigInteger(), nullable=False),
+    sa.Column('status_code', sa.Integer(), nullable=True),
+    sa.Column('error', sa.String(length=500), nullable=True),
+    sa.Column('duration_us', sa.BigInteger(), nullable=False),
+    sa.ForeignKeyConstraint(['delivery_id'], ['webhook_deliveries.id'], name=op.f('fk_webhook_attempts_delivery_id_webhook_deliveries')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_attempts'))
+    )
+    with op.batch_alter_table('webhook_attempts', schema=None) as batch_op:
+        batch_op.create_index('ix_webhook_attempts_delivery', ['delivery_id'], unique=False)
 
     op.create_table('payments',
     sa.Column('id', sa.String(length=24), nullable=False),
@@ -277,13 +328,26 @@ def downgrade() -> None:
         batch_op.drop_index('ix_payments_merchant')
 
     op.drop_table('payments')
+    with op.batch_alter_table('webhook_attempts', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_attempts_delivery')
+
+    op.drop_table('webhook_attempts')
     with op.batch_alter_table('payment_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_requests_status_expiry')
         batch_op.drop_index('ix_requests_merchant')
 
     op.drop_table('payment_requests')
     op.drop_table('api_keys')
+    with op.batch_alter_table('webhook_deliveries', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_deliveries_due')
+
+    op.drop_table('webhook_deliveries')
     op.drop_table('terminals')
+    with op.batch_alter_table('webhook_endpoints', schema=None) as batch_op:
+        batch_op.drop_index('ix_webhook_endpoints_merchant')
+
+    op.drop_table('webhook_endpoints')
+    op.drop_table('wallet_sessions')
     op.drop_table('stores')
     op.drop_table('staff')
     op.drop_table('payment_codes')

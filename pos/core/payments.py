@@ -215,6 +215,8 @@ def pay(
             row = _open_static_request(conn, core, fields, amount)
         else:
             row = _request_row(conn, fields.request_id)
+            if (row.amount, row.currency, row.merchant_id) != (fields.amount_minor, fields.currency, fields.merchant_id):
+                raise PayloadError("the code does not match the payment request it names", code="PAYLOAD_MISMATCH")
         return settle(conn, core, row, wallet, quote_id=quote_id, miles=miles)
 
     return idempotency.run(core, scope=f"wallet:{wallet_id}", key=idempotency_key, operation="pay", body=body,

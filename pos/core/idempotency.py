@@ -10,7 +10,7 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, insert, select, update
 
 from pos.core.errors import IdempotencyKeyReused, InvalidInput
 from pos.core.journal import canonical_json
@@ -47,25 +47,21 @@ def run(
     digest = body_hash(operation, body)
 
     def transaction(conn: Connection) -> dict:
-        if key is not None:
-            row = conn.execute(
-                select(idempotency_keys.c.body_hash, idempotency_keys.c.response).where(
-                    idempotency_keys.c.scope == scope, idempotency_keys.c.key == key
-                )
-            ).first()
-            if row is not None:
-                if row.body_hash != digest:
-                    raise IdempotencyKeyReused(
-                        f"idempotency key {key!r} was already used with a different request"
-                    )
-                return json.loads(row.response)
-        result = json.loads(canonical_json(effect(conn)))  # the exact shape a replay returns
-        if key is not None:
-            conn.execute(
-                insert(idempotency_keys).values(
-                    scope=scope, key=key, body_hash=digest, response=canonical_json(result), created_at=core.now()
-                )
-            )
-        return result
+        if key is None:
+            return json.loads(canonical_json(effect(conn)))
+        where = (idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
+        row = conn.execute(select(idempotency_keys.c.body_hash, idempotency_keys.c.response).where(*where)).first()
+        if row is not None:
+            if row.body_hash != digest:
+                raise IdempotencyKeyReused(f"idempotency key {key!r} was already used with a different request")
+            return json.loads(row.response)
+        # Claim the key before the effect: a concurrent twin blocks on this row until we commit,
+        # then fails on the unique key, is rerun by Database.transact, and replays our result.
+        conn.execute(
+            insert(idempotency_keys).values(scope=scope, key=key, body_hash=digest, response="", created_at=core.now())
+        )
+        text = canonical_json(effect(conn))
+        conn.execute(update(idempotency_keys).where(*where).values(response=text))
+        return json.loads(text)  # the exact shape a replay returns
 
     return core.db.transact(transaction)

@@ -76,6 +76,25 @@ def db_url(request, tmp_path):
 
 
 @pytest.fixture
+def pg_database_factory(pg_template):
+    """Makes fresh PostgreSQL databases from the template (for tests that need many)."""
+    admin, made = _pg_admin(), []
+
+    def make() -> str:
+        name = f"qrpos_t_{uuid.uuid4().hex[:10]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+        made.append(name)
+        return _pg_url(name)
+
+    yield make
+    with admin.connect() as conn:
+        for name in made:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
 def clock():
     return FixedClock()
 

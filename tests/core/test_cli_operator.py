@@ -1,0 +1,83 @@
+"""The operator commands set up a shop without the UI, print JSON for scripts, and fail in one line."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+QRPOS = str(Path(sys.executable).with_name("qrpos"))
+
+
+def run(db_url, *args, ok=True):
+    result = subprocess.run([QRPOS, "--db", db_url, *args], capture_output=True, text=True, timeout=120)
+    if ok:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def run_json(db_url, *args):
+    return json.loads(run(db_url, *args, "--json").stdout)
+
+
+def test_an_operator_sets_up_a_shop_and_a_tourist_from_the_command_line(db_url):
+    assert run_json(db_url, "migrate")["revision"] == "0001"
+    shop = run_json(db_url, "merchant", "create", "--name", "Shibuya Ramen", "--name-local", "渋谷ラーメン",
+                    "--language", "ja", "--mcc", "5812", "--country", "JP", "--city", "Tokyo", "--postal-code",
+                    "1500002", "--currency", "JPY", "--miles-earn-per", "200", "--fee-rate-bp", "100")
+    assert shop["api_key"].startswith("sk_test_")
+    wallet = run_json(db_url, "wallet", "create", "--owner", "Li Wei", "--currency", "CNY", "--pin", "8888",
+                      "--balance", "1000.00", "--miles", "50")
+    assert wallet["balance"] == 100_000
+    topped = run_json(db_url, "wallet", "topup", wallet["wallet_id"], "20.50", "--idempotency-key", "t1")
+    again = run_json(db_url, "wallet", "topup", wallet["wallet_id"], "20.50", "--idempotency-key", "t1")
+    assert topped == again and topped["balance"] == {"amount": 102_050, "currency": "CNY"}
+    rate = run_json(db_url, "fx", "set", "JPY", "CNY", "0.0482", "--spread-bp", "150")
+    assert rate == {"base": "JPY", "quote": "CNY", "rate": "0.0482", "spread_bp": 150}
+    shown = run_json(db_url, "wallet", "show", wallet["wallet_id"])
+    assert shown["miles"] == 50
+    verified = run_json(db_url, "ledger", "verify")
+    assert verified["ok"] and verified["transactions"] == 3
+    assert "ledger OK" in run(db_url, "ledger", "verify").stdout
+
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["wallet", "create", "--owner", "X", "--currency", "XXX", "--pin", "1234"], "UNSUPPORTED_CURRENCY"),
+        (["wallet", "create", "--owner", "X", "--currency", "JPY", "--pin", "12"], "INVALID_PIN"),
+        (["wallet", "create", "--owner", "X", "--currency", "JPY", "--pin", "1234", "--balance", "1.5"],
+         "INVALID_AMOUNT"),
+        (["wallet", "topup", "w_NOPE", "10"], "WALLET_NOT_FOUND"),
+        (["fx", "set", "JPY", "CNY", "0"], "INVALID_RATE"),
+        (["merchant", "create", "--name", "A", "--mcc", "58", "--country", "JP", "--city", "T", "--currency", "JPY"],
+         "merchant category code"),
+    ],
+)
+def test_bad_input_is_one_readable_line_and_a_non_zero_exit(db_url, args, message):
+    result = run(db_url, *args, ok=False)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_an_unreachable_database_is_one_line_too(tmp_path):
+    result = run("postgresql+psycopg://nobody@127.0.0.1:1/none", "ledger", "verify", ok=False)
+    assert result.returncode == 1 and "DATABASE_ERROR" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_verify_exits_non_zero_and_names_the_problem_after_tampering(db_url):
+    from sqlalchemy import create_engine, text
+
+    run_json(db_url, "migrate")
+    wallet = run_json(db_url, "wallet", "create", "--owner", "X", "--currency", "JPY", "--pin", "1234",
+                      "--balance", "500")
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE accounts SET balance = 999999 WHERE id = :id"),
+                     {"id": f"wallet:{wallet['wallet_id']}:cash"})
+    engine.dispose()
+    result = run(db_url, "ledger", "verify", ok=False)
+    assert result.returncode == 1
+    assert f"account wallet:{wallet['wallet_id']}:cash: stored balance 999999 but entries sum to 500" in result.stderr

@@ -1,20 +1,52 @@
-"""The Flask application factory."""
+"""The Flask application factory: config, the core, errors, limits, the API blueprints, docs."""
 
 from __future__ import annotations
 
-from flask import Flask
+from pathlib import Path
+
+from apiflask import APIFlask
+from flask import request
+
+HERE = Path(__file__).resolve().parent
 
 
-def build_app(test_config: dict | None = None) -> Flask:
-    app = Flask("pos", instance_relative_config=True)
-    app.config.from_mapping(SECRET_KEY="dev", DATABASE_URL=None)
-    if test_config is None:
-        app.config.from_prefixed_env("QRPOS")
-    else:
+def build_app(test_config: dict | None = None) -> APIFlask:
+    """Defaults, then QRPOS_* environment variables, then ``test_config``."""
+    from pos.web import api, config, errors, limits
+    from pos.web.sse import Notifier
+
+    app = APIFlask(
+        "pos", title="qrpos payment API", version="1.0.0", spec_path="/api/v1/openapi.json",
+        docs_path="/api/v1/docs", docs_oauth2_redirect_path=None, json_errors=False,
+        static_folder=str(HERE / "static"), template_folder=str(HERE / "templates"), instance_relative_config=True,
+    )
+    app.config.from_mapping(config.DEFAULTS)
+    app.config.from_prefixed_env("QRPOS")
+    if test_config is not None:
         app.config.update(test_config)
+    app.json.ensure_ascii = False
+    app.extensions["qrpos.core"] = app.config["CORE"] or _open_core(app.config["DATABASE_URL"])
+    app.extensions["qrpos.notifier"] = notifier = Notifier()
+
+    errors.init_app(app)
+    areas = api.register(app)
+    limits.init_app(app, credential_blueprints=areas["credential"], sign_in_blueprint=areas["sign_in"])
+
+    @app.after_request
+    def wake_streams(response):
+        if request.method != "GET" and response.status_code < 400:
+            notifier.notify()  # a change may have been committed: live streams look now
+        return response
 
     @app.get("/healthz")
+    @app.doc(hide=True)
     def healthz():
         return {"status": "ok"}
 
     return app
+
+
+def _open_core(url):
+    from pos.core.bootstrap import open_core
+
+    return open_core(url)

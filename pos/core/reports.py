@@ -1,0 +1,138 @@
+"""Read models: payment listings (merchant and wallet), the daily report, a request's event feed.
+
+Listings page with a cursor (``starting_after`` = the last id seen), newest first, ordered by
+(created_at, id) so that a page boundary never skips or repeats a row, even when rows share a time.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, func, or_, select
+
+from pos.core import requests as rq
+from pos.core.clock import US
+from pos.core.errors import InvalidInput, NotFound
+from pos.core.parties import get_merchant_row
+from pos.core.payments import payment_view
+from pos.core.store.schema import events, payment_requests, payments, refunds
+from pos.core.webhooks import event_view
+
+MAX_PAGE = 100
+PAYMENT_STATUSES = rq.SETTLED
+
+
+def list_payments(
+    core,
+    *,
+    merchant_id: str | None = None,
+    wallet_id: str | None = None,
+    status: str | None = None,
+    created_gte: int | None = None,
+    created_lt: int | None = None,
+    limit: int = 20,
+    starting_after: str | None = None,
+) -> dict:
+    """One page of a merchant's (or a wallet's) payments, newest first.
+
+    :param created_gte: / :param created_lt: bounds in epoch microseconds.
+    :raises InvalidInput: for a bad limit, status or cursor.
+    """
+    if (merchant_id is None) == (wallet_id is None):
+        raise ValueError("list payments of exactly one merchant or one wallet")
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+        raise InvalidInput(f"limit must be 1-{MAX_PAGE}", code="INVALID_LIMIT")
+    if status is not None and status not in PAYMENT_STATUSES:
+        raise InvalidInput(f"status must be one of {', '.join(PAYMENT_STATUSES)}", code="INVALID_STATUS")
+    owner = payments.c.merchant_id == merchant_id if merchant_id else payments.c.wallet_id == wallet_id
+    query = select(payments).where(owner)
+    if status is not None:
+        query = query.where(payments.c.status == status)
+    if created_gte is not None:
+        query = query.where(payments.c.created_at >= created_gte)
+    if created_lt is not None:
+        query = query.where(payments.c.created_at < created_lt)
+    with core.db.read() as conn:
+        if starting_after is not None:
+            cursor = conn.execute(select(payments.c.created_at, payments.c.id)
+                                  .where(owner, payments.c.id == starting_after)).first()
+            if cursor is None:
+                raise InvalidInput(f"cursor {starting_after!r} is not one of these payments", code="INVALID_CURSOR")
+            query = query.where(or_(payments.c.created_at < cursor.created_at,
+                                    and_(payments.c.created_at == cursor.created_at, payments.c.id < cursor.id)))
+        rows = conn.execute(query.order_by(payments.c.created_at.desc(), payments.c.id.desc()).limit(limit + 1)).all()
+        page = rows[:limit]
+        payees = {}
+        for row in page:
+            if row.merchant_id not in payees:
+                payees[row.merchant_id] = get_merchant_row(conn, row.merchant_id)
+        data = [payment_view(r, payees[r.merchant_id]) for r in page]
+    has_more = len(rows) > limit
+    return {"object": "list", "data": data, "has_more": has_more,
+            "next_cursor": data[-1]["id"] if has_more else None}
+
+
+def day_bounds(day: str, tz: str) -> tuple[int, int]:
+    """[start, end) of a calendar day in a time zone, in epoch microseconds."""
+    try:
+        zone = ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"unknown time zone {tz!r}", code="INVALID_TIMEZONE") from None
+    try:
+        d = Date.fromisoformat(day)
+    except (TypeError, ValueError):
+        raise InvalidInput(f"date must be YYYY-MM-DD, got {day!r}", code="INVALID_DATE") from None
+    start = datetime.combine(d, time(), zone)
+    end = datetime.combine(d + timedelta(days=1), time(), zone)
+    return int(start.timestamp()) * US, int(end.timestamp()) * US
+
+
+def daily_report(core, *, merchant_id: str, day: str, tz: str = "UTC") -> dict:
+    """What a merchant took in one day: payments, refunds, fees, net, and requests by status."""
+    start, end = day_bounds(day, tz)
+    with core.db.read() as conn:
+        merchant = get_merchant_row(conn, merchant_id)
+        pay = conn.execute(
+            select(func.count(), func.coalesce(func.sum(payments.c.amount), 0), func.coalesce(func.sum(payments.c.fee), 0),
+                   func.coalesce(func.sum(payments.c.miles_used), 0))
+            .where(payments.c.merchant_id == merchant_id, payments.c.created_at >= start, payments.c.created_at < end)
+        ).one()
+        ref = conn.execute(
+            select(func.count(), func.coalesce(func.sum(refunds.c.amount), 0), func.coalesce(func.sum(refunds.c.fee_back), 0))
+            .select_from(refunds.join(payments, payments.c.id == refunds.c.payment_id))
+            .where(payments.c.merchant_id == merchant_id, refunds.c.created_at >= start, refunds.c.created_at < end)
+        ).one()
+        by_status = dict(conn.execute(
+            select(payment_requests.c.status, func.count()).where(
+                payment_requests.c.merchant_id == merchant_id, payment_requests.c.created_at >= start,
+                payment_requests.c.created_at < end).group_by(payment_requests.c.status)
+        ).all())
+    currency = merchant.currency
+    gross, fees = int(pay[1]), int(pay[2]) - int(ref[2])
+
+    def money(amount):
+        return {"amount": int(amount), "currency": currency}
+
+    return {
+        "object": "daily_report", "merchant_id": merchant_id, "date": day, "timezone": tz,
+        "payments": {"count": int(pay[0]), "gross": money(gross), "miles_redeemed": int(pay[3])},
+        "refunds": {"count": int(ref[0]), "amount": money(ref[1])},
+        "fees": money(fees),
+        "net": money(gross - int(ref[1]) - fees),
+        "requests": {status: int(by_status.get(status, 0)) for status in rq.TRANSITIONS},
+    }
+
+
+def request_events(core, *, request_id: str, merchant_id: str, after_seq: int = 0, limit: int = 100) -> dict:
+    """A request's events after ``after_seq`` (the SSE cursor), and whether it can change again."""
+    with core.db.read() as conn:
+        row = conn.execute(select(payment_requests.c.merchant_id, payment_requests.c.status)
+                           .where(payment_requests.c.id == request_id)).first()
+        if row is None or row.merchant_id != merchant_id:
+            raise NotFound(f"payment request {request_id} does not exist", code="REQUEST_NOT_FOUND")
+        rows = conn.execute(select(events).where(events.c.request_id == request_id, events.c.seq > after_seq)
+                            .order_by(events.c.seq).limit(limit)).all()
+    return {"status": row.status, "final": row.status in rq.FINAL,
+            "events": [(r.seq, event_view(r)) for r in rows]}
+

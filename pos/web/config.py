@@ -1,0 +1,45 @@
+"""Defaults; every key can be set from the environment as QRPOS_<KEY> (JSON-parsed by Flask)."""
+
+from __future__ import annotations
+
+from pos.web.errors import ERROR_SCHEMA
+
+DEFAULTS = dict(
+    SECRET_KEY="dev",
+    DATABASE_URL=None,  # QRPOS_DATABASE_URL; None means the core's default (sqlite:///qrpos.db)
+    CORE=None,  # tests inject a ready pos.core Core (shared clock and ids)
+    JSON_AS_ASCII=False,
+    # Rate limits (Flask-Limiter). Strings use the `limits` notation; ";" separates several.
+    RATELIMIT_ENABLED=True,
+    RATELIMIT_STORAGE_URI="memory://",
+    RATELIMIT_PER_ADDRESS="100/second;3000/minute",
+    RATELIMIT_PER_KEY="50/second;1500/minute",
+    RATELIMIT_SIGN_IN="10/minute",
+    RATELIMIT_SIGN_IN_PER_WALLET="5/minute",
+    # Server-sent events
+    SSE_POLL_SECONDS=1.0,
+    SSE_KEEPALIVE_SECONDS=15.0,
+    SSE_MAX_SECONDS=300.0,
+    SSE_RETRY_MS=2000,
+    # OpenAPI document and the offline docs page (APIFlask settings)
+    VALIDATION_ERROR_STATUS_CODE=422,
+    HTTP_ERROR_SCHEMA=ERROR_SCHEMA,
+    VALIDATION_ERROR_SCHEMA=ERROR_SCHEMA,
+    AUTO_404_RESPONSE=False,
+    AUTO_OPERATION_ID=True,
+    SECURITY_SCHEMES={
+        "MerchantKey": {"type": "http", "scheme": "bearer",
+                        "description": "A merchant's (terminal's) API key, `sk_test_...`."},
+        "WalletSession": {"type": "http", "scheme": "bearer",
+                          "description": "A wallet session token from POST /api/v1/sessions, `ws_...`."},
+    },
+    DESCRIPTION=(
+        "The qrpos payment API. Money is integer minor units beside an ISO 4217 code. Errors are "
+        '`{"error": {"code", "message"}}` with a stable code. Mutating calls take an `Idempotency-Key`. '
+        "See docs/api.md for webhooks (signatures, retries) and examples."
+    ),
+    SWAGGER_UI_CSS="/static/swagger-ui/swagger-ui.css",
+    SWAGGER_UI_BUNDLE_JS="/static/swagger-ui/swagger-ui-bundle.js",
+    SWAGGER_UI_STANDALONE_PRESET_JS="/static/swagger-ui/swagger-ui-standalone-preset.js",
+    DOCS_FAVICON="/static/swagger-ui/favicon-32x32.png",
+)

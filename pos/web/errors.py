@@ -1,0 +1,102 @@
+"""Errors to HTTP, in this one place. Every API error is ``{"error": {"code", "message"}}``.
+
+    core error (pos.core.errors)      HTTP
+    InvalidInput, PayloadError        422  the request was understood but its values are wrong
+    NotFound                          404  also for another merchant's or wallet's objects
+    Unauthorized                      401  with ``WWW-Authenticate: Bearer``
+    StateConflict                     409  right request, wrong moment (paid, expired, key reused)
+    Declined                          402  the payer's money or miles cannot cover it; a refund
+                                           larger than what is left
+    anything else                     500  a bug (INTERNAL_ERROR)
+
+Unparseable bodies are 400 INVALID_JSON; schema violations 422 VALIDATION_ERROR with ``details``;
+429 RATE_LIMITED carries ``Retry-After``. Pages outside ``/api`` keep Werkzeug's HTML errors.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import request
+from werkzeug.exceptions import HTTPException
+
+from pos.core import errors as core_errors
+from pos.web.jsonio import render
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR = (
+    (core_errors.InvalidInput, 422),
+    (core_errors.PayloadError, 422),
+    (core_errors.NotFound, 404),
+    (core_errors.Unauthorized, 401),
+    (core_errors.StateConflict, 409),
+    (core_errors.Declined, 402),
+)
+
+CODE_BY_STATUS = {
+    400: "INVALID_JSON", 401: "UNAUTHORIZED", 402: "DECLINED", 403: "FORBIDDEN", 404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED",
+    406: "NOT_ACCEPTABLE", 409: "CONFLICT", 413: "REQUEST_TOO_LARGE", 415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_ERROR",
+    429: "RATE_LIMITED", 500: "INTERNAL_ERROR",
+}
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string", "examples": ["REQUEST_EXPIRED"]},
+                "message": {"type": "string"},
+                "details": {"type": "object"},
+            },
+        }
+    },
+}
+
+
+def status_for(error: core_errors.QrposError) -> int:
+    for cls, status in STATUS_BY_ERROR:
+        if isinstance(error, cls):
+            return status
+    return 500
+
+
+def error_response(status: int, code: str, message: str, *, details=None, headers=None):
+    body = {"code": code, "message": message}
+    if details:
+        body["details"] = details
+    return render({"error": body}, status, headers)
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def init_app(app) -> None:
+    @app.errorhandler(core_errors.QrposError)
+    def core_error(error: core_errors.QrposError):
+        status = status_for(error)
+        if status == 500:
+            log.error("core invariant broken: %s", error.message)
+        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+        return error_response(status, error.code, error.message, headers=headers)
+
+    @app.error_processor
+    def apiflask_error(error):  # validation errors and apiflask.abort
+        status = error.status_code
+        code = CODE_BY_STATUS.get(status, "HTTP_ERROR")
+        message = "the request does not match the API schema" if status == 422 else error.message
+        return error_response(status, code, message, details=error.detail or None, headers=error.headers)
+
+    # after error_processor, which would otherwise turn every page's errors into JSON
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if not _is_api():
+            return error
+        status = error.code or 500
+        headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        message = error.description if status != 500 else "internal error: this is a bug"
+        return error_response(status, CODE_BY_STATUS.get(status, "HTTP_ERROR"), message, headers=headers)

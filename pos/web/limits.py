@@ -1,0 +1,52 @@
+"""Rate limits (Flask-Limiter): per client address on every /api call, per credential (API key or
+session token) on the authenticated areas, and a tight one on wallet sign-in against PIN guessing.
+
+Storage is ``QRPOS_RATELIMIT_STORAGE_URI`` (``memory://`` per process by default; ``redis://...``
+to share between processes). A refusal is 429 RATE_LIMITED with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, request
+from flask_limiter import Limiter
+
+from pos.web.auth import bearer_token
+
+
+def address_key() -> str:
+    return "addr:" + (request.remote_addr or "unknown")
+
+
+def credential_key() -> str:
+    token = bearer_token()
+    if token is None:
+        return address_key()
+    return "cred:" + hashlib.sha256(token.encode()).hexdigest()[:32]  # never keep the secret itself
+
+
+def wallet_key() -> str:
+    body = request.get_json(silent=True)
+    wallet = body.get("wallet") if isinstance(body, dict) else None
+    return f"wallet:{wallet}" if isinstance(wallet, str) else address_key()
+
+
+def _config(name: str):
+    return lambda: current_app.config[name]
+
+
+def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
+    limiter = Limiter(
+        key_func=address_key,
+        app=app,
+        default_limits=[_config("RATELIMIT_PER_ADDRESS")],
+        default_limits_exempt_when=lambda: not request.path.startswith("/api/"),
+        headers_enabled=True,
+    )
+    for blueprint in credential_blueprints:
+        limiter.limit(_config("RATELIMIT_PER_KEY"), key_func=credential_key, override_defaults=False)(blueprint)
+    limiter.limit(_config("RATELIMIT_SIGN_IN"), key_func=address_key, override_defaults=False)(sign_in_blueprint)
+    limiter.limit(_config("RATELIMIT_SIGN_IN_PER_WALLET"), key_func=wallet_key,
+                  override_defaults=False)(sign_in_blueprint)
+    return limiter

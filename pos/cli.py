@@ -72,8 +72,10 @@ def cli(ctx, db_url):
 from pos.cli_demo import register as _register_demo  # noqa: E402
 from pos.cli_inspect import inspect_command  # noqa: E402
 from pos.cli_operator import register as _register_operator  # noqa: E402
+from pos.cli_serve import register as _register_serve  # noqa: E402
 
 _register_operator(cli)
+_register_serve(cli)
 _register_demo(cli)
 cli.add_command(inspect_command)
 

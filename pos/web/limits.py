@@ -40,13 +40,14 @@ def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
     limiter = Limiter(
         key_func=address_key,
         app=app,
-        default_limits=[_config("RATELIMIT_PER_ADDRESS")],
-        default_limits_exempt_when=lambda: not request.path.startswith("/api/"),
+        application_limits=[_config("RATELIMIT_PER_ADDRESS")],  # one counter per address for the whole API
+        application_limits_exempt_when=lambda: not request.path.startswith("/api/"),
         headers_enabled=True,
     )
-    for blueprint in credential_blueprints:
-        limiter.limit(_config("RATELIMIT_PER_KEY"), key_func=credential_key, override_defaults=False)(blueprint)
-    limiter.limit(_config("RATELIMIT_SIGN_IN"), key_func=address_key, override_defaults=False)(sign_in_blueprint)
-    limiter.limit(_config("RATELIMIT_SIGN_IN_PER_WALLET"), key_func=wallet_key,
-                  override_defaults=False)(sign_in_blueprint)
+    for blueprint in credential_blueprints:  # one counter per credential across every area
+        limiter.shared_limit(_config("RATELIMIT_PER_KEY"), scope="credential", key_func=credential_key)(blueprint)
+    limiter.shared_limit(_config("RATELIMIT_SIGN_IN"), scope="sign-in", key_func=address_key,
+                         methods=["POST"])(sign_in_blueprint)
+    limiter.shared_limit(_config("RATELIMIT_SIGN_IN_PER_WALLET"), scope="sign-in-wallet", key_func=wallet_key,
+                         methods=["POST"])(sign_in_blueprint)
     return limiter

@@ -23,7 +23,7 @@ RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait.", "schema": {"ty
 def document(bp, summary: str, *, auth: str | None = None, errors=(), idempotent=False, description=None,
              responses=None):
     """One ``bp.doc`` per view: security, the error responses it can give, the Idempotency-Key header."""
-    codes = set(errors) | {422, 429} | ({401} if auth else set())
+    codes = set(errors) | {422, 429} | ({401} if auth else set()) | ({409} if idempotent else set())
     documented = {code: ERROR_DESCRIPTIONS[code] for code in sorted(codes)}
     documented[429] = {"description": ERROR_DESCRIPTIONS[429], "headers": RETRY_AFTER,
                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}}

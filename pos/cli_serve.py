@@ -39,11 +39,16 @@ def start_background(core, stop, *, sweep: float | None, webhooks: float | None,
     return threads
 
 
-def _stop_on_sigterm():
+def _stop_on_signals(first=None):
+    """SIGTERM and SIGINT stop the process; ``first`` runs before (waitress waits for busy threads)."""
+
     def handler(signum, frame):
+        if first is not None:
+            first()
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
 
 
 def register(cli):
@@ -69,7 +74,7 @@ def register(cli):
         server = create_server(app, host=host, port=port, threads=threads, ident="qrpos")
         stop = threading.Event()
         start_background(obj.core, stop, sweep=sweep_interval, webhooks=webhook_interval, on_change=notifier.notify)
-        _stop_on_sigterm()
+        _stop_on_signals(first=notifier.close)  # open event streams end, so their threads are free
         click.echo(f"qrpos serving on http://{server.effective_host}:{server.effective_port}", err=False)
         try:
             server.run()
@@ -77,6 +82,7 @@ def register(cli):
             pass
         finally:
             stop.set()
+            notifier.close()
             server.close()
 
     @cli.command()
@@ -89,7 +95,7 @@ def register(cli):
         from pos import webhook_sender
 
         stop = threading.Event()
-        _stop_on_sigterm()
+        _stop_on_signals()
         if sweep:
             start_background(obj.core, stop, sweep=interval, webhooks=None)
         click.echo("qrpos worker sending webhooks")

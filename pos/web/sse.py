@@ -31,6 +31,12 @@ class Notifier:
     def __init__(self):
         self._cond = threading.Condition()
         self._version = 0
+        self.closed = False
+
+    def close(self) -> None:
+        """The server is stopping: wake every stream so that it ends and frees its thread."""
+        self.closed = True
+        self.notify()
 
     def notify(self) -> None:
         with self._cond:
@@ -79,9 +85,11 @@ def stream(app, core, *, merchant_id: str, request_id: str, after: int) -> Respo
                 yield frame(seq, event)
             if feed["final"] and len(feed["events"]) < 100:
                 return
-            if time.monotonic() >= deadline:
+            if time.monotonic() >= deadline or notifier.closed:
                 return
             seen = notifier.wait(seen, float(cfg["SSE_POLL_SECONDS"]))
+            if notifier.closed:
+                return
             if time.monotonic() - idle_since >= float(cfg["SSE_KEEPALIVE_SECONDS"]):
                 idle_since = time.monotonic()
                 yield ": keep-alive\n\n"

@@ -89,3 +89,22 @@ def test_a_change_made_while_streaming_is_pushed(world):
 def test_an_unknown_request_has_no_stream(world):
     response = world.merchant.get("/api/v1/payment-requests/pr_NOPE/events")
     assert response.status_code == 404 and error_code(response) == "REQUEST_NOT_FOUND"
+
+
+def test_the_sweeper_expires_a_request_and_its_stream_says_so(app, world, clock, core):
+    from pos.cli_serve import sweep_loop
+
+    request = create_request(world.merchant, expires_in=30)
+    stop = threading.Event()
+    notifier = app.extensions["qrpos.notifier"]
+    sweeper = threading.Thread(target=sweep_loop, args=(core, stop), kwargs=dict(interval=0.01,
+                               on_change=notifier.notify), daemon=True)
+    sweeper.start()
+    try:
+        clock.advance(31)
+        events = [b["event"] for b in frames(world.merchant.get(f"/api/v1/payment-requests/{request['id']}/events"))
+                  if "event" in b]
+    finally:
+        stop.set()
+        sweeper.join(timeout=5)
+    assert events == ["payment_request.created", "payment_request.expired"]

@@ -6,8 +6,15 @@ from pathlib import Path
 
 from apiflask import APIFlask
 from flask import request
+from werkzeug.routing import BaseConverter
 
 HERE = Path(__file__).resolve().parent
+
+
+class IdConverter(BaseConverter):
+    """Object ids in paths: anything else is a 404 before it reaches the database."""
+
+    regex = r"[A-Za-z0-9_]{1,40}"
 
 
 def build_app(test_config: dict | None = None) -> APIFlask:
@@ -28,6 +35,7 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     app.extensions["qrpos.core"] = app.config["CORE"] or _open_core(app.config["DATABASE_URL"])
     app.extensions["qrpos.notifier"] = notifier = Notifier()
 
+    app.url_map.converters["id"] = IdConverter
     errors.init_app(app)
     areas = api.register(app)
     limits.init_app(app, credential_blueprints=areas["credential"], sign_in_blueprint=areas["sign_in"])

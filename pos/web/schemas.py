@@ -15,6 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field
 Amount = Field(gt=0, le=10**12, description="Integer minor units (1200 JPY is 1200; 12.50 USD is 1250).")
 Currency = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 alphabetic code.", examples=["JPY"])
 Reference = Field(None, min_length=1, max_length=25, pattern=r"^[\x20-\x7e]+$")
+ID = r"^[A-Za-z0-9_]+$"  # every object id: letters, digits, underscore
+TEXT = r"^[^\x00-\x1f\x7f]+$"  # any script, no control characters (PostgreSQL refuses NUL in text)
 PaymentStatus = Literal["paid", "partially_refunded", "refunded"]
 
 
@@ -34,7 +36,8 @@ class CreatePaymentRequest(Strict):
 
 
 class CreateCharge(Strict):
-    code: str = Field(min_length=1, max_length=24, description="The consumer-presented payment code.")
+    code: str = Field(min_length=1, max_length=24, pattern=r"^[A-Za-z0-9]+$",
+                      description="The consumer-presented payment code.")
     amount: int = Amount
     currency: str = Currency
     reference: str | None = Reference
@@ -45,28 +48,28 @@ class CreateRefund(Strict):
 
 
 class CreateSession(Strict):
-    wallet: str = Field(min_length=1, max_length=20, description="Wallet id, e.g. w_8ZK1...")
-    pin: str = Field(min_length=1, max_length=16)
+    wallet: str = Field(min_length=1, max_length=20, pattern=ID, description="Wallet id, e.g. w_8ZK1...")
+    pin: str = Field(min_length=1, max_length=16, pattern=r"^[0-9]+$")
 
 
 class CreateScan(Strict):
-    payload: str = Field(min_length=1, max_length=2000, description="The QR code's text.")
+    payload: str = Field(min_length=1, max_length=2000, pattern=TEXT, description="The QR code's text.")
 
 
 class CreatePayment(Strict):
-    payload: str = Field(min_length=1, max_length=2000, description="The scanned QR code's text.")
-    quote_id: str | None = Field(None, max_length=24, description="Pay at this quote's rate (from a scan).")
+    payload: str = Field(min_length=1, max_length=2000, pattern=TEXT, description="The scanned QR code's text.")
+    quote_id: str | None = Field(None, max_length=24, pattern=ID, description="Pay at this quote's rate (from a scan).")
     miles: int = Field(0, ge=0, le=10**9, description="Miles to spend on part of the price.")
     amount: int | None = Field(None, gt=0, le=10**12, description="Only for static codes: the amount entered.")
 
 
 class CreateWebhookEndpoint(Strict):
-    url: str = Field(min_length=1, max_length=500, examples=["https://shop.example/qrpos-webhooks"])
+    url: str = Field(min_length=1, max_length=500, pattern=r"^[\x21-\x7e]+$", examples=["https://shop.example/qrpos-webhooks"])
 
 
 class PaymentListQuery(Query):
     limit: int = Field(20, ge=1, le=100)
-    starting_after: str | None = Field(None, max_length=24, description="Cursor: the last id of the previous page.")
+    starting_after: str | None = Field(None, max_length=24, pattern=ID, description="Cursor: the last id of the previous page.")
     status: PaymentStatus | None = None
     created_from: dt.datetime | None = Field(None, description="Inclusive, ISO 8601 with a time zone.")
     created_to: dt.datetime | None = Field(None, description="Exclusive, ISO 8601 with a time zone.")
@@ -74,11 +77,11 @@ class PaymentListQuery(Query):
 
 class DailyReportQuery(Query):
     date: dt.date
-    tz: str = Field("UTC", max_length=60, description="IANA time zone of the day, e.g. Asia/Tokyo.")
+    tz: str = Field("UTC", max_length=60, pattern=r"^[A-Za-z0-9_+/-]+$", description="IANA time zone of the day, e.g. Asia/Tokyo.")
 
 
 class DeliveryQuery(Query):
-    event_id: str | None = Field(None, max_length=24)
+    event_id: str | None = Field(None, max_length=24, pattern=ID)
     status: Literal["pending", "succeeded", "failed"] | None = None
     limit: int = Field(50, ge=1, le=100)
 

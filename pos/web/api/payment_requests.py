@@ -28,7 +28,7 @@ def create_request(body: schemas.CreatePaymentRequest):
     return render(data, 201)
 
 
-@bp.get("/payment-requests/<request_id>")
+@bp.get("/payment-requests/<id:request_id>")
 @merchant_required
 @bp.output(schemas.PaymentRequest)
 @document(bp, "Read a payment request", auth=AUTH, errors=[404])
@@ -36,7 +36,7 @@ def get_request(request_id: str):
     return render(payments.get_request(core(), request_id, merchant_id=g.merchant["merchant_id"]))
 
 
-@bp.post("/payment-requests/<request_id>/cancel")
+@bp.post("/payment-requests/<id:request_id>/cancel")
 @merchant_required
 @bp.output(schemas.PaymentRequest)
 @document(bp, "Cancel an open payment request", auth=AUTH, errors=[404, 409], idempotent=True)
@@ -46,7 +46,7 @@ def cancel_request(request_id: str):
     return render(data)
 
 
-@bp.get("/payment-requests/<request_id>/events")
+@bp.get("/payment-requests/<id:request_id>/events")
 @merchant_required
 @document(bp, "Follow a payment request's status changes (server-sent events)", auth=AUTH, errors=[404],
           description=sse.DESCRIPTION,

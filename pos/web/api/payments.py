@@ -38,7 +38,7 @@ def list_payments(query: schemas.PaymentListQuery):
     return render(reports.list_payments(core(), merchant_id=g.merchant["merchant_id"], **list_query(query)))
 
 
-@bp.get("/payments/<payment_id>")
+@bp.get("/payments/<id:payment_id>")
 @merchant_required
 @bp.output(schemas.Payment)
 @document(bp, "Read a payment", auth=AUTH, errors=[404])
@@ -46,7 +46,7 @@ def get_payment(payment_id: str):
     return render(payments.get_payment(core(), payment_id, merchant_id=g.merchant["merchant_id"]))
 
 
-@bp.post("/payments/<payment_id>/refunds")
+@bp.post("/payments/<id:payment_id>/refunds")
 @merchant_required
 @bp.input(schemas.CreateRefund, arg_name="body")
 @bp.output(schemas.Refund, status_code=201)
@@ -58,7 +58,7 @@ def create_refund(payment_id: str, body: schemas.CreateRefund):
     return render(data, 201)
 
 
-@bp.get("/payments/<payment_id>/refunds")
+@bp.get("/payments/<id:payment_id>/refunds")
 @merchant_required
 @bp.output(schemas.RefundList)
 @document(bp, "List a payment's refunds", auth=AUTH, errors=[404])

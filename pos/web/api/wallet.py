@@ -56,7 +56,7 @@ def wallet_payments(query: schemas.PaymentListQuery):
     return render(reports.list_payments(core(), wallet_id=g.wallet_id, **list_query(query)))
 
 
-@bp.get("/wallet/payments/<payment_id>")
+@bp.get("/wallet/payments/<id:payment_id>")
 @wallet_required
 @bp.output(schemas.Payment)
 @document(bp, "One of the wallet's payments", auth=AUTH, errors=[404])

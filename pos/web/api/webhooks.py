@@ -30,7 +30,7 @@ def list_endpoints():
     return render({"object": "list", "data": webhooks.list_endpoints(core(), merchant_id=g.merchant["merchant_id"])})
 
 
-@bp.post("/webhook-endpoints/<endpoint_id>/disable")
+@bp.post("/webhook-endpoints/<id:endpoint_id>/disable")
 @merchant_required
 @bp.output(schemas.WebhookEndpoint)
 @document(bp, "Stop sending new events to an endpoint", auth=AUTH, errors=[404])
@@ -49,7 +49,7 @@ def list_deliveries(query: schemas.DeliveryQuery):
     return render({"object": "list", "data": data})
 
 
-@bp.post("/webhook-deliveries/<delivery_id>/resend")
+@bp.post("/webhook-deliveries/<id:delivery_id>/resend")
 @merchant_required
 @bp.output(schemas.WebhookDelivery)
 @document(bp, "Send a delivery again now (same event id)", auth=AUTH, errors=[404])

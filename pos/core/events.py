@@ -3,10 +3,30 @@ so that live status (SSE), webhooks and audits never miss one nor see one that w
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, bindparam, insert, select
 
 from pos.core.journal import canonical_json
+from pos.core.store.prepared import Prepared
 from pos.core.store.schema import events, webhook_deliveries, webhook_endpoints
+
+_EVENT_COLUMNS = ("id", "merchant_id", "request_id", "payment_id", "type", "body", "created_at")
+_INSERT_EVENT = Prepared(insert(events).values({c: bindparam(c) for c in _EVENT_COLUMNS}))
+_INSERT_DELIVERY = insert(webhook_deliveries)
+_ENDPOINTS = Prepared(
+    select(webhook_endpoints.c.id).where(
+        webhook_endpoints.c.merchant_id == bindparam("merchant"), webhook_endpoints.c.disabled_at.is_(None)
+    )
+)
+
+
+@dataclass(frozen=True)
+class Event:
+    type: str
+    data: dict
+    request_id: str | None = None
+    payment_id: str | None = None
 
 
 def record(
@@ -19,34 +39,27 @@ def record(
     request_id: str | None = None,
     payment_id: str | None = None,
 ) -> str:
-    event_id = core.ids.new("evt")
-    conn.execute(
-        insert(events).values(
-            id=event_id,
-            merchant_id=merchant_id,
-            request_id=request_id,
-            payment_id=payment_id,
-            type=type_,
-            body=canonical_json(data),
-            created_at=core.now(),
-        )
-    )
-    _queue_webhooks(conn, core, merchant_id, event_id)
-    return event_id
+    return record_many(conn, core, merchant_id, [Event(type_, data, request_id, payment_id)])[0]
 
 
-def _queue_webhooks(conn: Connection, core, merchant_id: str, event_id: str) -> None:
-    """One pending delivery per active endpoint, in the event's own transaction."""
-    endpoint_ids = conn.execute(
-        select(webhook_endpoints.c.id).where(
-            webhook_endpoints.c.merchant_id == merchant_id, webhook_endpoints.c.disabled_at.is_(None)
-        )
-    ).scalars().all()
+def record_many(conn: Connection, core, merchant_id: str, batch: list[Event]) -> list[str]:
+    """Write events and queue one webhook delivery per event and active endpoint."""
     now = core.now()
-    for endpoint_id in endpoint_ids:
+    rows = [
+        {"id": core.ids.new("evt"), "merchant_id": merchant_id, "request_id": e.request_id,
+         "payment_id": e.payment_id, "type": e.type, "body": canonical_json(e.data), "created_at": now}
+        for e in batch
+    ]
+    _INSERT_EVENT.many(conn, rows)
+    endpoint_ids = [row[0] for row in _ENDPOINTS.all(conn, {"merchant": merchant_id})]
+    if endpoint_ids:
         conn.execute(
-            insert(webhook_deliveries).values(
-                id=core.ids.new("whd", 16), endpoint_id=endpoint_id, event_id=event_id, status="pending",
-                attempts=0, next_attempt_at=now, created_at=now, updated_at=now,
-            )
+            _INSERT_DELIVERY,
+            [
+                {"id": core.ids.new("whd", 16), "endpoint_id": endpoint_id, "event_id": row["id"],
+                 "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
+                for row in rows
+                for endpoint_id in endpoint_ids
+            ],
         )
+    return [row["id"] for row in rows]

@@ -10,13 +10,26 @@ import hashlib
 import json
 from collections.abc import Callable
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pos.core.errors import IdempotencyKeyReused, InvalidInput
 from pos.core.journal import canonical_json
+from pos.core.store.prepared import Prepared
 from pos.core.store.schema import idempotency_keys
 
 MAX_KEY_LENGTH = 255
+
+_MATCH = (idempotency_keys.c.scope == bindparam("idem_scope"), idempotency_keys.c.key == bindparam("idem_key"))
+_FIND = Prepared(select(idempotency_keys.c.body_hash, idempotency_keys.c.response).where(*_MATCH))
+_CLAIM = Prepared(
+    sqlite_insert(idempotency_keys).values({c.name: bindparam(c.name) for c in idempotency_keys.c})
+    .on_conflict_do_nothing(),
+    postgresql=postgresql_insert(idempotency_keys).values({c.name: bindparam(c.name) for c in idempotency_keys.c})
+    .on_conflict_do_nothing(),
+)
+_ANSWER = Prepared(update(idempotency_keys).where(*_MATCH).values(response=bindparam("answer")))
 
 
 def body_hash(operation: str, body: dict) -> str:
@@ -49,19 +62,17 @@ def run(
     def transaction(conn: Connection) -> dict:
         if key is None:
             return json.loads(canonical_json(effect(conn)))
-        where = (idempotency_keys.c.scope == scope, idempotency_keys.c.key == key)
-        row = conn.execute(select(idempotency_keys.c.body_hash, idempotency_keys.c.response).where(*where)).first()
-        if row is not None:
+        ident = {"idem_scope": scope, "idem_key": key}
+        # Claim the key before the effect. A concurrent twin's claim waits on our row until we
+        # commit, then claims nothing and replays our answer; a key seen before replays at once.
+        claim = {"scope": scope, "key": key, "body_hash": digest, "response": "", "created_at": core.now()}
+        if _CLAIM.rowcount(conn, claim) != 1:
+            row = _FIND.one(conn, ident)
             if row.body_hash != digest:
                 raise IdempotencyKeyReused(f"idempotency key {key!r} was already used with a different request")
             return json.loads(row.response)
-        # Claim the key before the effect: a concurrent twin blocks on this row until we commit,
-        # then fails on the unique key, is rerun by Database.transact, and replays our result.
-        conn.execute(
-            insert(idempotency_keys).values(scope=scope, key=key, body_hash=digest, response="", created_at=core.now())
-        )
         text = canonical_json(effect(conn))
-        conn.execute(update(idempotency_keys).where(*where).values(response=text))
+        _ANSWER.rowcount(conn, {**ident, "answer": text})
         return json.loads(text)  # the exact shape a replay returns
 
     return core.db.transact(transaction)

@@ -7,8 +7,9 @@ import hashlib
 import json
 from collections.abc import Iterator
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
 
+from pos.core.store.prepared import Prepared
 from pos.core.store.schema import journal, journal_head
 
 GENESIS = "0" * 64
@@ -28,20 +29,27 @@ def ensure_head(conn: Connection) -> None:
         conn.execute(insert(journal_head).values(id=1, seq=0, hash=GENESIS))
 
 
+_HEAD_ROW = journal_head.c.id == literal_column("1")
+_LOCK_HEAD = Prepared(select(journal_head.c.seq, journal_head.c.hash).where(_HEAD_ROW).with_for_update())
+_INSERT_RECORD = Prepared(insert(journal).values({c.name: bindparam(c.name) for c in journal.c}))
+_MOVE_HEAD = Prepared(update(journal_head).where(_HEAD_ROW).values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+
+
 def append(conn: Connection, kind: str, body: dict, now_us: int) -> int:
-    """Append one record in the caller's transaction; the head row lock orders all writers."""
-    head = conn.execute(
-        select(journal_head.c.seq, journal_head.c.hash).where(journal_head.c.id == 1).with_for_update()
-    ).one()
-    seq = head.seq + 1
+    """Append one record in the caller's transaction; the head row lock orders all writers.
+
+    Call it last in a transaction: the head stays locked until commit, so work after it would
+    hold up every other writer.
+    """
     text = canonical_json(body)
+    head = _LOCK_HEAD.one(conn)
+    seq = head.seq + 1
     digest = record_hash(head.hash, seq, kind, text, now_us)
-    conn.execute(
-        insert(journal).values(
-            seq=seq, kind=kind, body=text, prev_hash=head.hash, hash=digest, created_at=now_us
-        )
+    _INSERT_RECORD.run(
+        conn,
+        {"seq": seq, "kind": kind, "body": text, "prev_hash": head.hash, "hash": digest, "created_at": now_us},
     )
-    conn.execute(update(journal_head).where(journal_head.c.id == 1).values(seq=seq, hash=digest))
+    _MOVE_HEAD.rowcount(conn, {"new_seq": seq, "new_hash": digest})
     return seq
 
 

@@ -11,10 +11,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, func, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
 
 from pos.core import journal
 from pos.core.errors import InsufficientFunds, LedgerInvariantBroken, NotFound
+from pos.core.store.prepared import Prepared
 from pos.core.store.schema import accounts, entries, payments, refunds, transactions
 
 MILES = "MILES"  # the loyalty unit: not money, but ledgered the same way (1 mile per unit)
@@ -63,6 +64,20 @@ def open_platform_accounts(conn: Connection, currencies, now_us: int) -> int:
     return len(wanted) - len(existing)
 
 
+class Batch:
+    """Transaction and entry rows waiting to be written together (see :func:`post`)."""
+
+    def __init__(self):
+        self.transactions: list[dict] = []
+        self.entries: list[dict] = []
+
+    def flush(self, conn: Connection) -> None:
+        if self.transactions:
+            _INSERT_TRANSACTION.many(conn, self.transactions)
+            _INSERT_ENTRY.many(conn, self.entries)
+        self.transactions, self.entries = [], []
+
+
 def post(
     conn: Connection,
     *,
@@ -74,8 +89,13 @@ def post(
     payment_id: str | None = None,
     refund_id: str | None = None,
     link_id: str | None = None,
+    batch: Batch | None = None,
 ) -> dict:
-    """Post one balanced transaction; return its journal form (for the caller's journal record)."""
+    """Post one balanced transaction; return its journal form (for the caller's journal record).
+
+    Balances move at once; with ``batch`` the transaction and entry rows are written by
+    ``batch.flush()``, several transactions in one statement each.
+    """
     legs = [leg for leg in legs if leg.amount != 0]
     if not legs:
         return {}
@@ -84,39 +104,39 @@ def post(
     # Lock rows in one global order (account id) so that concurrent postings cannot deadlock.
     for leg in sorted(legs, key=lambda leg: leg.account_id):
         _apply(conn, leg, currency)
-    conn.execute(
-        insert(transactions).values(
-            id=tx_id,
-            kind=kind,
-            currency=currency,
-            payment_id=payment_id,
-            refund_id=refund_id,
-            link_id=link_id,
-            created_at=now_us,
-        )
+    own = batch or Batch()
+    own.transactions.append(
+        {"id": tx_id, "kind": kind, "currency": currency, "payment_id": payment_id, "refund_id": refund_id,
+         "link_id": link_id, "created_at": now_us}
     )
-    conn.execute(
-        insert(entries),
-        [
-            {"transaction_id": tx_id, "account_id": leg.account_id, "currency": currency, "amount": leg.amount}
-            for leg in legs
-        ],
+    own.entries.extend(
+        {"transaction_id": tx_id, "account_id": leg.account_id, "currency": currency, "amount": leg.amount}
+        for leg in legs
     )
+    if batch is None:
+        own.flush(conn)
     return {"id": tx_id, "kind": kind, "currency": currency, "legs": [[l.account_id, l.amount] for l in legs]}
 
 
-def _apply(conn: Connection, leg: Leg, currency: str) -> None:
-    new_balance = accounts.c.balance + leg.amount
-    result = conn.execute(
-        update(accounts)
-        .where(
-            accounts.c.id == leg.account_id,
-            accounts.c.currency == currency,
-            or_(accounts.c.allow_negative, new_balance >= 0),
-        )
-        .values(balance=new_balance)
+# Built once: the hot path executes prepared constructs with parameters (no per-call SQL building).
+_INSERT_TRANSACTION = Prepared(insert(transactions).values({c.name: bindparam(c.name) for c in transactions.c}))
+_INSERT_ENTRY = Prepared(
+    insert(entries).values({c: bindparam(c) for c in ("transaction_id", "account_id", "currency", "amount")})
+)
+_APPLY_LEG = Prepared(
+    update(accounts)
+    .where(
+        accounts.c.id == bindparam("leg_account"),
+        accounts.c.currency == bindparam("leg_currency"),
+        or_(accounts.c.allow_negative, accounts.c.balance + bindparam("leg_check") >= literal_column("0")),
     )
-    if result.rowcount == 1:
+    .values(balance=accounts.c.balance + bindparam("leg_amount"))
+)
+
+
+def _apply(conn: Connection, leg: Leg, currency: str) -> None:
+    params = {"leg_account": leg.account_id, "leg_currency": currency, "leg_check": leg.amount, "leg_amount": leg.amount}
+    if _APPLY_LEG.rowcount(conn, params) == 1:
         return
     row = conn.execute(select(accounts).where(accounts.c.id == leg.account_id)).first()
     if row is None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from pos.core import idempotency, journal, ledger
 from pos.core.credentials import check_pin, hash_api_key, hash_pin
 from pos.core.errors import InvalidAmount, InvalidInput, NotFound, Unauthorized
 from pos.core.money import Money, check_currency
+from pos.core.store.prepared import Prepared
 from pos.core.store.schema import api_keys, merchants, staff, stores, terminals, wallets
 
 _MCC = re.compile(r"^\d{4}$")
@@ -184,8 +185,11 @@ def top_up(core, *, wallet_id: str, amount: int, idempotency_key: str | None = N
     )
 
 
+_WALLET = Prepared(select(wallets).where(wallets.c.id == bindparam("wallet")))
+
+
 def get_wallet_row(conn: Connection, wallet_id: str):
-    row = conn.execute(select(wallets).where(wallets.c.id == wallet_id)).first()
+    row = _WALLET.first(conn, {"wallet": wallet_id})
     if row is None:
         raise NotFound(f"wallet {wallet_id} does not exist", code="WALLET_NOT_FOUND")
     return row

@@ -8,8 +8,9 @@ one payer wins; every other attempt sees REQUEST_ALREADY_PAID.
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
 
 from pos.core import codec, events, idempotency, journal, quotes, requests as rq
 from pos.core.clock import US, iso
@@ -17,6 +18,7 @@ from pos.core.errors import CurrencyMismatch, InvalidAmount, InvalidInput, NotFo
 from pos.core.money import Money
 from pos.core.parties import _check_ttl, get_merchant_row, get_terminal_row, get_wallet_row
 from pos.core.settlement import plan as plan_payment, post_payment
+from pos.core.store.prepared import Prepared
 from pos.core.store.schema import merchants, payment_requests, payments
 
 _REFERENCE = re.compile(r"^[\x20-\x7e]{1,25}$")
@@ -127,11 +129,11 @@ def get_request(core, request_id: str, *, merchant_id: str | None = None) -> dic
         return rq.view(row, get_merchant_row(conn, row.merchant_id))
 
 
-def _request_row(conn: Connection, request_id: str, merchant_id: str | None = None, *, lock=False):
-    query = select(payment_requests).where(payment_requests.c.id == request_id)
-    if lock:
-        query = query.with_for_update()
-    row = conn.execute(query).first()
+_REQUEST = Prepared(select(payment_requests).where(payment_requests.c.id == bindparam("request")))
+
+
+def _request_row(conn: Connection, request_id: str, merchant_id: str | None = None):
+    row = _REQUEST.first(conn, {"request": request_id})
     if row is None or (merchant_id is not None and row.merchant_id != merchant_id):
         raise NotFound(f"payment request {request_id} does not exist", code="REQUEST_NOT_FOUND")
     return row
@@ -238,10 +240,23 @@ def _open_static_request(conn, core, fields, amount: int):
     return conn.execute(select(payment_requests).where(payment_requests.c.id == request_id)).one()
 
 
+_PAY_OPEN_REQUEST = Prepared(
+    update(payment_requests)
+    .where(
+        payment_requests.c.id == bindparam("request"),
+        payment_requests.c.status.in_([literal_column(f"'{status}'") for status in rq.OPEN]),
+        payment_requests.c.expires_at > bindparam("now"),
+    )
+    .values(status=literal_column(f"'{rq.PAID}'"), updated_at=bindparam("now"))
+)
+_INSERT_PAYMENT = Prepared(insert(payments).values({c.name: bindparam(c.name) for c in payments.c}))
+_MERCHANT = Prepared(select(merchants).where(merchants.c.id == bindparam("merchant")))
+
+
 def settle(conn: Connection, core, row, wallet, *, quote_id: str | None, miles: int) -> dict:
     """Settle one request inside the caller's transaction: one payment, or a typed refusal."""
     now = core.now()
-    merchant = conn.execute(select(merchants).where(merchants.c.id == row.merchant_id)).one()
+    merchant = _MERCHANT.one(conn, {"merchant": row.merchant_id})
     price = Money(row.amount, row.currency)
     rate = None
     if wallet.currency != price.currency:
@@ -250,24 +265,25 @@ def settle(conn: Connection, core, row, wallet, *, quote_id: str | None, miles: 
         price, wallet.currency, miles_used=miles, miles_limit=core.settings.miles_max_per_payment, rate=rate,
         fee_rate_bp=merchant.fee_rate_bp, earn_per=merchant.miles_earn_per,
     )
-    if not _move(conn, core, row, rq.PAID, allowed_from=rq.OPEN, extra_where=(payment_requests.c.expires_at > now,)):
+    if _PAY_OPEN_REQUEST.rowcount(conn, {"request": row.id, "now": now}) != 1:
         _refuse_closed(conn, core, row.id, rq.PAID)
-    payment_id = core.ids.new("pay", 16)
-    conn.execute(
-        insert(payments).values(
-            id=payment_id, request_id=row.id, wallet_id=wallet.id, merchant_id=merchant.id, amount=price.minor,
-            currency=price.currency, cash_amount=p.cash_price.minor, miles_used=p.miles_used,
-            charged_amount=p.charged.minor, charged_currency=p.charged.currency, quote_id=quote_id,
-            miles_earned=p.miles_earned, fee=p.fee, refunded_amount=0, status=rq.PAID, created_at=now,
-        )
-    )
+    values = {
+        "id": core.ids.new("pay", 16), "request_id": row.id, "wallet_id": wallet.id, "merchant_id": merchant.id,
+        "amount": price.minor, "currency": price.currency, "cash_amount": p.cash_price.minor,
+        "miles_used": p.miles_used, "charged_amount": p.charged.minor, "charged_currency": p.charged.currency,
+        "quote_id": quote_id, "miles_earned": p.miles_earned, "fee": p.fee, "refunded_amount": 0,
+        "status": rq.PAID, "created_at": now,
+    }
+    _INSERT_PAYMENT.run(conn, values)
+    payment_id = values["id"]
     txs = post_payment(conn, core, p, payment_id=payment_id, wallet=wallet, merchant=merchant)
+    data = payment_view(SimpleNamespace(**values), merchant)
+    events.record_many(conn, core, merchant.id, [
+        events.Event("payment_request.paid", {"id": row.id, "status": rq.PAID, "payment_id": payment_id},
+                     row.id, payment_id),
+        events.Event("payment.succeeded", data, row.id, payment_id),
+    ])
     journal.append(conn, "payment.settled", {"payment": payment_id, "request": row.id, "transactions": txs}, now)
-    data = payment_view(conn.execute(select(payments).where(payments.c.id == payment_id)).one(), merchant)
-    events.record(conn, core, "payment_request.paid", merchant_id=merchant.id, request_id=row.id,
-                  payment_id=payment_id, data={"id": row.id, "status": rq.PAID, "payment_id": payment_id})
-    events.record(conn, core, "payment.succeeded", merchant_id=merchant.id, request_id=row.id,
-                  payment_id=payment_id, data=data)
     return data
 
 

@@ -110,13 +110,13 @@ def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
             miles_clawed=clawed, miles_claw_shortfall=claw - clawed, fee_back=fee_back, created_at=now,
         )
     )
-    journal.append(conn, "refund.created", {"refund": refund_id, "payment": pay.id,
-                                            "transactions": [t for t in txs if t]}, now)
     row = conn.execute(select(refunds).where(refunds.c.id == refund_id)).one()
     data = view(row, pay)
     data["payment"] = payment_view(payment_row(conn, pay.id))
     events.record(conn, core, "refund.succeeded", merchant_id=pay.merchant_id, request_id=pay.request_id,
                   payment_id=pay.id, data=data)
+    journal.append(conn, "refund.created", {"refund": refund_id, "payment": pay.id,
+                                            "transactions": [t for t in txs if t]}, now)
     return data
 
 

@@ -68,6 +68,7 @@ def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> l
     now, m_cur, w_cur = core.now(), p.price.currency, p.charged.currency
     link = core.ids.new("lnk") if p.rate is not None and p.charged.minor else None
     txs: list[dict] = []
+    batch = ledger.Batch()
     merchant_legs = [Leg(merchant.account_id, p.price.minor - p.fee)]
     if p.fee:
         merchant_legs.append(Leg(ledger.platform_account_id(ledger.PLATFORM_FEES, m_cur), p.fee))
@@ -79,7 +80,7 @@ def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> l
         txs.append(
             ledger.post(
                 conn, tx_id=core.ids.new("tx"), kind="fx_in", currency=w_cur, now_us=now, payment_id=payment_id,
-                link_id=link, legs=[Leg(wallet.cash_account_id, -p.charged.minor), Leg(fx_w, p.charged.minor)],
+                link_id=link, legs=[Leg(wallet.cash_account_id, -p.charged.minor), Leg(fx_w, p.charged.minor)], batch=batch,
             )
         )
         merchant_legs.append(Leg(fx_m, -p.cash_price.minor))
@@ -91,12 +92,13 @@ def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> l
             ledger.post(
                 conn, tx_id=core.ids.new("tx"), kind="miles_redeem", currency=ledger.MILES, now_us=now,
                 payment_id=payment_id, legs=[Leg(wallet.miles_account_id, -p.miles_used), Leg(issuance, p.miles_used)],
+                batch=batch,
             )
         )
     txs.append(
         ledger.post(
             conn, tx_id=core.ids.new("tx"), kind="payment", currency=m_cur, now_us=now, payment_id=payment_id,
-            link_id=link, legs=merchant_legs,
+            link_id=link, legs=merchant_legs, batch=batch,
         )
     )
     if p.miles_earned:
@@ -105,7 +107,8 @@ def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> l
             ledger.post(
                 conn, tx_id=core.ids.new("tx"), kind="miles_earn", currency=ledger.MILES, now_us=now,
                 payment_id=payment_id,
-                legs=[Leg(issuance, -p.miles_earned), Leg(wallet.miles_account_id, p.miles_earned)],
+                legs=[Leg(issuance, -p.miles_earned), Leg(wallet.miles_account_id, p.miles_earned)], batch=batch,
             )
         )
+    batch.flush(conn)
     return [t for t in txs if t]

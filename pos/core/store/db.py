@@ -8,7 +8,9 @@ conditional UPDATEs, and a bounded retry on serialization failures, deadlocks an
 
 from __future__ import annotations
 
+import contextlib
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -63,6 +65,9 @@ class Database:
         self.url = database_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
+        # SQLite has one writer at a time: queue this process's writers on a lock instead of letting
+        # them spin in SQLite's sleeping busy handler (other processes still meet the busy timeout).
+        self._writers = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -72,7 +77,7 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
+        with self._writers, self.engine.connect() as conn:
             conn.execution_options(qrpos_write=True)
             with conn.begin():
                 yield conn

@@ -12,8 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(STAMP)
 
+DEMO_DB := $(CURDIR)/instance/qrpos-demo.db
+
 demo: $(STAMP)
-	$(BIN)/qrpos demo
+	$(BIN)/qrpos demo --db-file $(DEMO_DB)
+	$(BIN)/qrpos --db sqlite:///$(DEMO_DB) serve
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

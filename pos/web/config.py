@@ -8,7 +8,6 @@ DEFAULTS = dict(
     SECRET_KEY="dev",
     DATABASE_URL=None,  # QRPOS_DATABASE_URL; None means the core's default (sqlite:///qrpos.db)
     CORE=None,  # tests inject a ready pos.core Core (shared clock and ids)
-    JSON_AS_ASCII=False,
     # Rate limits (Flask-Limiter). Strings use the `limits` notation; ";" separates several.
     RATELIMIT_ENABLED=True,
     RATELIMIT_STORAGE_URI="memory://",

@@ -27,6 +27,22 @@ def _parse_keys(values: tuple[str, ...]) -> dict[str, bytes] | None:
     return keys
 
 
+def _database_keys(url: str) -> dict[str, bytes]:
+    """The signing keys of a qrpos database, read without migrating or writing anything."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from pos.core.context import Core
+    from pos.core.store.db import Database
+
+    try:
+        core = Core(Database(url))
+        keys = dict(core.keyring.keys)
+        core.db.dispose()
+    except SQLAlchemyError as exc:
+        _fail(f"cannot read signing keys from {url}: {str(getattr(exc, 'orig', exc)).strip().splitlines()[0]}")
+    return keys
+
+
 def _fail(message: str, status: int = 1) -> None:
     click.echo(f"qrpos inspect: {message}", err=True)
     sys.exit(status)
@@ -83,12 +99,20 @@ def _batch(keys) -> None:
 @click.option("--image", "image", metavar="PATH", help="Read the QR code from an image file first.")
 @click.option("--key", "key_values", multiple=True, metavar="ID=HEXSECRET",
               help="A signing key, to check the signature of our own payment requests.")
-def inspect_command(payload, lang, as_json, batch, image, key_values):
-    """Explain every object of a payment QR code: scheme, templates, CRC and signature."""
+@click.pass_context
+def inspect_command(ctx, payload, lang, as_json, batch, image, key_values):
+    """Explain every object of a payment QR code: scheme, templates, CRC and signature.
+
+    With `qrpos --db URL inspect ...` (or QRPOS_DATABASE_URL set) the signature of our own requests
+    is checked with that database's keys; the database is only read.
+    """
     try:
         keys = _parse_keys(key_values)
     except click.BadParameter as exc:
         _fail(exc.format_message(), 2)
+    db_url = getattr(ctx.obj, "db_url", None)
+    if keys is None and db_url:
+        keys = _database_keys(db_url)
     if batch:
         if payload or image:
             _fail("--batch reads stdin; give no PAYLOAD or --image with it", 2)

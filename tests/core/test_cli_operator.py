@@ -81,3 +81,21 @@ def test_verify_exits_non_zero_and_names_the_problem_after_tampering(db_url):
     result = run(db_url, "ledger", "verify", ok=False)
     assert result.returncode == 1
     assert f"account wallet:{wallet['wallet_id']}:cash: stored balance 999999 but entries sum to 500" in result.stderr
+
+
+def test_inspect_checks_our_signature_with_the_databases_keys(db_url):
+    from pos.core import payments
+    from pos.core.bootstrap import open_core
+
+    from .worlds import ramen_shop
+
+    core = open_core(db_url)
+    shop = ramen_shop(core)
+    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+                                  amount=1280, currency="JPY")
+    core.db.dispose()
+    checked = run(db_url, "inspect", req["payload"]).stdout
+    assert "signature verified with key" in checked
+    forged = req["payload"].replace("5404128058", "5404128158")
+    result = run(db_url, "inspect", forged, ok=False)
+    assert result.returncode == 1 and "PAYLOAD_CRC_MISMATCH" in result.stderr

@@ -7,8 +7,8 @@ from sqlalchemy import Connection, insert, select, update
 
 from pos.core import idempotency, requests as rq
 from pos.core.clock import US, iso
-from pos.core.errors import CurrencyMismatch, NotFound, PaymentCodeUsed
-from pos.core.parties import get_merchant_row, get_terminal_row, get_wallet_row
+from pos.core.errors import NotFound, PaymentCodeUsed
+from pos.core.parties import get_wallet_row, shop_rows
 from pos.core.payments import _check_amount, settle
 from pos.core.store.schema import payment_codes, payment_requests
 
@@ -46,12 +46,7 @@ def charge(
     body = {"terminal": terminal_id, "code": code, "amount": amount, "currency": currency, "reference": reference}
 
     def effect(conn: Connection) -> dict:
-        merchant = get_merchant_row(conn, merchant_id)
-        terminal = get_terminal_row(conn, terminal_id)
-        if terminal.merchant_id != merchant_id:
-            raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
-        if currency != merchant.currency:
-            raise CurrencyMismatch(f"prices at this merchant are in {merchant.currency}, not {currency}")
+        shop_rows(conn, merchant_id, terminal_id, currency)
         now = core.now()
         row = conn.execute(select(payment_codes).where(payment_codes.c.code == str(code))).first()
         if row is None:

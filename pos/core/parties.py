@@ -8,7 +8,7 @@ from sqlalchemy import Connection, bindparam, insert, select
 
 from pos.core import idempotency, journal, ledger
 from pos.core.credentials import check_pin, hash_api_key, hash_pin
-from pos.core.errors import InvalidAmount, InvalidInput, NotFound, Unauthorized
+from pos.core.errors import CurrencyMismatch, InvalidAmount, InvalidInput, NotFound, Unauthorized
 from pos.core.money import Money, check_currency
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import api_keys, merchants, staff, stores, terminals, wallets
@@ -207,6 +207,17 @@ def get_terminal_row(conn: Connection, terminal_id: str):
     if row is None:
         raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
     return row
+
+
+def shop_rows(conn: Connection, merchant_id: str, terminal_id: str, currency: str | None = None):
+    """(merchant, terminal) rows, refusing a terminal of another merchant and a foreign price currency."""
+    merchant = get_merchant_row(conn, merchant_id)
+    terminal = get_terminal_row(conn, terminal_id)
+    if terminal.merchant_id != merchant_id:
+        raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
+    if currency is not None and currency != merchant.currency:
+        raise CurrencyMismatch(f"prices at this merchant are in {merchant.currency}, not {currency}")
+    return merchant, terminal
 
 
 def wallet_summary(core, wallet_id: str) -> dict:

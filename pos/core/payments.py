@@ -14,9 +14,9 @@ from sqlalchemy import Connection, bindparam, insert, literal_column, select, up
 
 from pos.core import codec, events, idempotency, journal, quotes, requests as rq
 from pos.core.clock import US, iso
-from pos.core.errors import CurrencyMismatch, InvalidAmount, InvalidInput, NotFound, PayloadError, RequestExpired
+from pos.core.errors import InvalidAmount, InvalidInput, NotFound, PayloadError, RequestExpired
 from pos.core.money import Money
-from pos.core.parties import _check_ttl, get_merchant_row, get_terminal_row, get_wallet_row
+from pos.core.parties import _check_ttl, get_merchant_row, get_terminal_row, get_wallet_row, shop_rows
 from pos.core.settlement import plan as plan_payment, post_payment
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import merchants, payment_requests, payments
@@ -81,12 +81,7 @@ def create_request(
     signing_key = core.keyring.active()  # before the write transaction: it may read the key table
 
     def effect(conn: Connection) -> dict:
-        merchant = get_merchant_row(conn, merchant_id)
-        terminal = get_terminal_row(conn, terminal_id)
-        if terminal.merchant_id != merchant_id:
-            raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
-        if currency != merchant.currency:
-            raise CurrencyMismatch(f"prices at this merchant are in {merchant.currency}, not {currency}")
+        merchant, terminal = shop_rows(conn, merchant_id, terminal_id, currency)
         now = core.now()
         expires_at = now + (expires_in or terminal.request_ttl_seconds) * US
         expires_at -= expires_at % US  # whole seconds: the QR carries seconds
@@ -114,10 +109,7 @@ def create_request(
 def static_code(core, *, merchant_id: str, terminal_id: str) -> dict:
     """The terminal's static merchant code: signed, no amount, no expiry; the payer enters the amount."""
     with core.db.read() as conn:
-        merchant = get_merchant_row(conn, merchant_id)
-        terminal = get_terminal_row(conn, terminal_id)
-        if terminal.merchant_id != merchant_id:
-            raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
+        merchant, terminal = shop_rows(conn, merchant_id, terminal_id)
     code_id = f"sc_{terminal_id}"
     payload = _payload_for(core, core.keyring.active(), merchant, terminal, code_id, None, None, None)
     return {"id": code_id, "object": "static_code", "payload": payload}

@@ -40,3 +40,38 @@ def test_the_api_keeps_its_documented_contract(core):
             case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         check()
+
+
+ISSUE_ENDPOINTS = {
+    ("post", "/api/v1/payment-requests"), ("get", "/api/v1/payment-requests/{request_id}"),
+    ("post", "/api/v1/payment-requests/{request_id}/cancel"), ("get", "/api/v1/payment-requests/{request_id}/events"),
+    ("post", "/api/v1/charges"), ("post", "/api/v1/payments/{payment_id}/refunds"), ("get", "/api/v1/payments"),
+    ("get", "/api/v1/reports/daily"), ("post", "/api/v1/sessions"), ("post", "/api/v1/scans"),
+    ("post", "/api/v1/payments"), ("get", "/api/v1/wallet"), ("get", "/api/v1/wallet/payments"),
+    ("post", "/api/v1/payment-codes"), ("post", "/api/v1/webhook-endpoints"),
+}
+IDEMPOTENT = {("post", "/api/v1/payment-requests"), ("post", "/api/v1/payment-requests/{request_id}/cancel"),
+              ("post", "/api/v1/charges"), ("post", "/api/v1/payments/{payment_id}/refunds"),
+              ("post", "/api/v1/payments")}
+
+
+def test_the_document_describes_every_endpoint_its_errors_and_headers(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    operations = {(method, path): op for path, item in spec["paths"].items() for method, op in item.items()}
+    assert ISSUE_ENDPOINTS <= set(operations)
+    for key, op in operations.items():
+        assert op["summary"] and {"422", "429"} <= set(op["responses"]), key
+        assert "Retry-After" in op["responses"]["429"]["headers"], key
+        if op.get("security"):
+            assert "401" in op["responses"], key
+        has_key = any(p["name"] == "Idempotency-Key" for p in op.get("parameters", []))
+        assert has_key == (key in IDEMPOTENT), key
+    assert set(spec["components"]["securitySchemes"]) == {"MerchantKey", "WalletSession"}
+
+
+def test_the_docs_page_loads_its_assets_from_the_app(client):
+    html = client.get("/api/v1/docs").get_data(as_text=True)
+    assert "cdn." not in html and "/static/swagger-ui/swagger-ui-bundle.js" in html
+    asset = client.get("/static/swagger-ui/swagger-ui-bundle.js")
+    assert asset.status_code == 200
+    asset.close()

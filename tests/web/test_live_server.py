@@ -175,3 +175,27 @@ def test_the_worker_sends_what_was_queued_before_it_started(db_url, receiver):
         assert worker.wait(timeout=DEADLINE) == 0, worker.stderr.read()
         worker.stderr.close()
         core.db.dispose()
+
+
+def test_concurrent_payers_of_one_request_get_one_payment(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from pos.core import parties
+
+    shop = ramen_shop(server.core)
+    wallets = [parties.create_wallet(server.core, owner=f"P{i}", currency="JPY", pin="1234", balance=5000)["wallet_id"]
+               for i in range(6)]
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        tokens = [http.post("/api/v1/sessions", json={"wallet": w, "pin": "1234"}).json()["token"] for w in wallets]
+        request = http.post("/api/v1/payment-requests", json={"amount": 1000, "currency": "JPY"},
+                            headers={"Authorization": f"Bearer {shop['api_key']}"}).json()
+
+        def pay(token):
+            return http.post("/api/v1/payments", json={"payload": request["payload"]},
+                             headers={"Authorization": f"Bearer {token}"})
+
+        with ThreadPoolExecutor(len(tokens)) as pool:
+            responses = list(pool.map(pay, tokens))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * (len(tokens) - 1)
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"REQUEST_ALREADY_PAID"}

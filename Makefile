@@ -23,6 +23,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/settle.py
+	$(BIN)/python benchmarks/codec.py
+	$(BIN)/python benchmarks/http.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -54,6 +54,43 @@ def register(cli):
         emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
 
     @cli.group()
+    def terminal():
+        """Terminals (tills), each with its own API key."""
+
+    @terminal.command("create")
+    @click.option("--merchant", "merchant_id", required=True)
+    @click.option("--label", required=True, help="What the till is called, e.g. 'Till 2' (ASCII, <= 25).")
+    @click.option("--store", "store_id", help="Store id (default: the merchant's first store).")
+    @click.option("--request-ttl", "request_ttl_seconds", type=int, help="Seconds a dynamic request lives.")
+    @json_option
+    @click.pass_obj
+    @handled
+    def terminal_create(obj, as_json, **options):
+        """Add a terminal; prints its id and API key (shown once)."""
+        from pos.core.parties import create_terminal
+
+        data = create_terminal(obj.core, **options)
+        emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+
+    @cli.group()
+    def staff():
+        """Staff of a merchant."""
+
+    @staff.command("add")
+    @click.option("--merchant", "merchant_id", required=True)
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(["cashier", "manager"]), default="cashier", show_default=True)
+    @json_option
+    @click.pass_obj
+    @handled
+    def staff_add(obj, as_json, **options):
+        """Add a cashier or manager."""
+        from pos.core.parties import add_staff
+
+        data = add_staff(obj.core, **options)
+        emit(data, as_json, f"{data['role']} {data['name']}: {data['staff_id']}")
+
+    @cli.group()
     def wallet():
         """Wallets: create, top up, show."""
 

@@ -75,9 +75,7 @@ def create_merchant(
     _ascii_field(terminal_label, "terminal label", 25)
 
     now, ids = core.now(), core.ids
-    merchant_id, store_id, terminal_id = ids.new("m", 12), ids.new("st", 12), ids.new("t", 12)
-    staff_id, key_id = ids.new("sf", 12), ids.new("key", 12)
-    api_key = f"sk_test_{ids.token(32)}"
+    merchant_id, store_id = ids.new("m", 12), ids.new("st", 12)
     account_id = f"merchant:{merchant_id}"
 
     def effect(conn: Connection) -> dict:
@@ -90,26 +88,74 @@ def create_merchant(
             )
         )
         conn.execute(insert(stores).values(id=store_id, merchant_id=merchant_id, name=store_name, created_at=now))
-        conn.execute(
-            insert(terminals).values(
-                id=terminal_id, store_id=store_id, merchant_id=merchant_id, label=terminal_label,
-                request_ttl_seconds=ttl, created_at=now,
-            )
-        )
-        conn.execute(
-            insert(staff).values(id=staff_id, merchant_id=merchant_id, name=staff_name, role="cashier", created_at=now)
-        )
-        conn.execute(
-            insert(api_keys).values(
-                id=key_id, merchant_id=merchant_id, terminal_id=terminal_id, key_hash=hash_api_key(api_key),
-                created_at=now,
-            )
-        )
+        terminal = _open_terminal(conn, core, merchant_id, store_id, terminal_label, ttl)
+        staff_id = _add_staff(conn, core, merchant_id, staff_name, "cashier")
         journal.append(conn, "merchant.created", {"merchant": merchant_id, "currency": currency}, now)
-        return {
-            "merchant_id": merchant_id, "store_id": store_id, "terminal_id": terminal_id,
-            "staff_id": staff_id, "api_key": api_key, "currency": currency,
-        }
+        return {"merchant_id": merchant_id, "store_id": store_id, **terminal, "staff_id": staff_id, "currency": currency}
+
+    return core.db.transact(effect)
+
+
+def _open_terminal(conn: Connection, core, merchant_id: str, store_id: str, label: str, ttl: int) -> dict:
+    """A terminal and its own API key (returned once; only its hash is kept)."""
+    terminal_id, now = core.ids.new("t", 12), core.now()
+    api_key = f"sk_test_{core.ids.token(32)}"
+    conn.execute(
+        insert(terminals).values(id=terminal_id, store_id=store_id, merchant_id=merchant_id, label=label,
+                                 request_ttl_seconds=ttl, created_at=now)
+    )
+    conn.execute(
+        insert(api_keys).values(id=core.ids.new("key", 12), merchant_id=merchant_id, terminal_id=terminal_id,
+                                key_hash=hash_api_key(api_key), created_at=now)
+    )
+    return {"terminal_id": terminal_id, "api_key": api_key}
+
+
+def _add_staff(conn: Connection, core, merchant_id: str, name: str, role: str) -> str:
+    staff_id = core.ids.new("sf", 12)
+    conn.execute(insert(staff).values(id=staff_id, merchant_id=merchant_id, name=name, role=role,
+                                      created_at=core.now()))
+    return staff_id
+
+
+def create_terminal(
+    core, *, merchant_id: str, label: str, store_id: str | None = None, request_ttl_seconds: int | None = None
+) -> dict:
+    """Another till for a merchant (in its first store unless told), with its own API key."""
+    _ascii_field(label, "terminal label", 25)
+    ttl = core.settings.request_ttl_seconds if request_ttl_seconds is None else request_ttl_seconds
+    _check_ttl(ttl)
+
+    def effect(conn: Connection) -> dict:
+        get_merchant_row(conn, merchant_id)
+        query = select(stores.c.id).where(stores.c.merchant_id == merchant_id).order_by(stores.c.created_at)
+        if store_id is not None:
+            query = query.where(stores.c.id == store_id)
+        store = conn.execute(query).first()
+        if store is None:
+            raise NotFound(f"store {store_id} does not exist", code="STORE_NOT_FOUND")
+        terminal = _open_terminal(conn, core, merchant_id, store.id, label, ttl)
+        journal.append(conn, "terminal.created", {"merchant": merchant_id, "terminal": terminal["terminal_id"]},
+                       core.now())
+        return {"merchant_id": merchant_id, "store_id": store.id, **terminal, "request_ttl_seconds": ttl}
+
+    return core.db.transact(effect)
+
+
+STAFF_ROLES = ("cashier", "manager")
+
+
+def add_staff(core, *, merchant_id: str, name: str, role: str = "cashier") -> dict:
+    if not isinstance(name, str) or not name.strip() or len(name) > 50 or not name.isprintable():
+        raise InvalidInput("a staff name is 1-50 printable characters")
+    if role not in STAFF_ROLES:
+        raise InvalidInput(f"role must be one of {', '.join(STAFF_ROLES)}, got {role!r}")
+
+    def effect(conn: Connection) -> dict:
+        get_merchant_row(conn, merchant_id)
+        staff_id = _add_staff(conn, core, merchant_id, name, role)
+        journal.append(conn, "staff.added", {"merchant": merchant_id, "staff": staff_id, "role": role}, core.now())
+        return {"merchant_id": merchant_id, "staff_id": staff_id, "name": name, "role": role}
 
     return core.db.transact(effect)
 

@@ -99,3 +99,17 @@ def test_inspect_checks_our_signature_with_the_databases_keys(db_url):
     forged = req["payload"].replace("5404128058", "5404128158")
     result = run(db_url, "inspect", forged, ok=False)
     assert result.returncode == 1 and "PAYLOAD_CRC_MISMATCH" in result.stderr
+
+
+def test_a_second_till_gets_its_own_key_and_lifetime_and_staff_can_be_added(db_url):
+    shop = run_json(db_url, "merchant", "create", "--name", "Shibuya Ramen", "--mcc", "5812", "--country", "JP",
+                    "--city", "Tokyo", "--currency", "JPY")
+    till = run_json(db_url, "terminal", "create", "--merchant", shop["merchant_id"], "--label", "Till 2",
+                    "--request-ttl", "120")
+    assert till["store_id"] == shop["store_id"] and till["request_ttl_seconds"] == 120
+    assert till["api_key"] != shop["api_key"] and till["terminal_id"] != shop["terminal_id"]
+    manager = run_json(db_url, "staff", "add", "--merchant", shop["merchant_id"], "--name", "Sato", "--role",
+                       "manager")
+    assert manager["role"] == "manager"
+    missing = run(db_url, "terminal", "create", "--merchant", "m_NOPE", "--label", "X", ok=False)
+    assert missing.returncode == 1 and "MERCHANT_NOT_FOUND" in missing.stderr

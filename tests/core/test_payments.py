@@ -206,3 +206,12 @@ def test_garbage_is_refused_as_a_payload_error(core, shop):
     for junk in ["", "hello", "0" * 10_000, "000201"]:
         with pytest.raises(PayloadError):
             payments.pay(core, wallet_id=wallet["wallet_id"], payload=junk)
+
+
+def test_each_terminal_has_its_own_request_lifetime(core, shop):
+    till = parties.create_terminal(core, merchant_id=shop["merchant_id"], label="Till 2", request_ttl_seconds=120)
+    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=till["terminal_id"],
+                                  amount=500, currency="JPY")
+    assert req["expires_at"] == "2026-01-01T00:02:00Z" and req["terminal_id"] == till["terminal_id"]
+    assert parties.authenticate_api_key(core, till["api_key"]) == {
+        "merchant_id": shop["merchant_id"], "terminal_id": till["terminal_id"]}

@@ -19,7 +19,7 @@ class IdConverter(BaseConverter):
 
 def build_app(test_config: dict | None = None) -> APIFlask:
     """Defaults, then QRPOS_* environment variables, then ``test_config``."""
-    from pos.web import api, config, errors, limits
+    from pos.web import api, config, errors, limits, terminal
     from pos.web.sse import Notifier
 
     app = APIFlask(
@@ -31,6 +31,7 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     app.config.from_prefixed_env("QRPOS")
     if test_config is not None:
         app.config.update(test_config)
+    config.ensure_secret_key(app)
     app.json.ensure_ascii = False
     app.extensions["qrpos.core"] = app.config["CORE"] or _open_core(app.config["DATABASE_URL"])
     app.extensions["qrpos.notifier"] = notifier = Notifier()
@@ -39,6 +40,7 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     errors.init_app(app)
     areas = api.register(app)
     limits.init_app(app, credential_blueprints=areas["credential"], sign_in_blueprint=areas["sign_in"])
+    terminal.init_app(app)
 
     @app.after_request
     def wake_streams(response):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
+
 from pos.web.errors import ERROR_SCHEMA
 
 DEFAULTS = dict(
-    SECRET_KEY="dev",
+    SECRET_KEY=None,  # QRPOS_SECRET_KEY; None: a random key kept in the instance folder (ensure_secret_key)
+    SESSION_COOKIE_HTTPONLY=True,  # the terminal pages' signed session cookie
+    SESSION_COOKIE_SAMESITE="Lax",
     DATABASE_URL=None,  # QRPOS_DATABASE_URL; None means the core's default (sqlite:///qrpos.db)
     CORE=None,  # tests inject a ready pos.core Core (shared clock and ids)
     # Rate limits (Flask-Limiter). Strings use the `limits` notation; ";" separates several.
@@ -42,3 +48,30 @@ DEFAULTS = dict(
     SWAGGER_UI_STANDALONE_PRESET_JS="/static/swagger-ui/swagger-ui-standalone-preset.js",
     DOCS_FAVICON="/static/swagger-ui/favicon-32x32.png",
 )
+
+
+def ensure_secret_key(app) -> None:
+    """Sign sessions with QRPOS_SECRET_KEY, else a random key made once in ``instance/secret_key``.
+
+    Under TESTING the key is random per app and never written. The file is made with ``os.link``
+    so that several processes starting together all end up with the same key.
+    """
+    if app.config.get("SECRET_KEY"):
+        return
+    if app.testing:
+        app.config["SECRET_KEY"] = secrets.token_hex(32)
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process won the race: use its key
+        finally:
+            draft.unlink()
+    app.config["SECRET_KEY"] = path.read_text().strip()

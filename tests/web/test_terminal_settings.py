@@ -1,0 +1,177 @@
+"""The terminal's webhook settings page through Flask's test client: sign-in with the API key,
+endpoints (secret shown once), disable, deliveries with their attempts, resend, CSRF, other merchants."""
+
+from __future__ import annotations
+
+import re
+from types import SimpleNamespace
+
+import httpx
+import pytest
+
+from pos import create_app
+from pos.core import webhooks
+from pos.core.clock import iso
+from pos.web.config import ensure_secret_key
+from pos.webhook_sender import Sender
+from tests.web.conftest import TEST_CONFIG, create_request
+
+SETTINGS = "/terminal/settings/webhooks"
+TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def app(core):
+    return create_app({**TEST_CONFIG, "CORE": core, "SECRET_KEY": "terminal-tests"})
+
+
+def form_token(client, path=SETTINGS) -> str:
+    page = client.get(path)
+    assert page.status_code == 200, page.status_code
+    return TOKEN.search(page.text).group(1)
+
+
+def sign_in(client, api_key):
+    response = client.post("/terminal/login", data={"api_key": api_key, "csrf_token": form_token(client, "/terminal/login")})
+    assert response.status_code == 302 and response.headers["Location"] == SETTINGS
+    return response
+
+
+def post(client, path, **data):
+    return client.post(path, data={"csrf_token": form_token(client), **data})
+
+
+@pytest.fixture
+def signed_in(client, world):
+    sign_in(client, world.merchant.token)
+    return client
+
+
+def endpoints_of(core, world):
+    return webhooks.list_endpoints(core, merchant_id=world.shop["merchant_id"])
+
+
+def test_the_api_key_signs_in_with_an_httponly_lax_session(client, world):
+    response = sign_in(client, world.merchant.token)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and world.merchant.token not in cookie
+    page = client.get(SETTINGS)
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    assert "Shibuya Ramen" in page.text and "渋谷ラーメン" in page.text and "No endpoints yet" in page.text
+
+
+def test_a_wrong_key_gets_a_friendly_message_and_no_session(client, world):
+    token = form_token(client, "/terminal/login")
+    for key in ["sk_test_wrong", "", "渋谷\x00" * 50]:
+        response = client.post("/terminal/login", data={"api_key": key, "csrf_token": token})
+        assert response.status_code == 401 and "That API key is not valid" in response.text
+    assert client.get(SETTINGS).headers["Location"] == "/terminal/login"
+
+
+def test_signed_out_pages_redirect_to_sign_in_and_change_nothing(client, world, core):
+    endpoint = webhooks.register_endpoint(core, merchant_id=world.shop["merchant_id"], url="https://shop.example/h")
+    for response in [client.get(SETTINGS), client.get("/terminal/"),
+                     client.post(SETTINGS, data={"url": "https://evil.example/"}),
+                     client.post(f"{SETTINGS}/{endpoint['id']}/disable")]:
+        assert response.status_code == 302 and response.headers["Location"] == "/terminal/login"
+    assert [e["status"] for e in endpoints_of(core, world)] == ["enabled"]
+
+
+def test_signing_out_ends_the_session(signed_in):
+    response = post(signed_in, "/terminal/logout")
+    assert response.status_code == 302 and response.headers["Location"] == "/terminal/login"
+    assert "Signed out." in signed_in.get("/terminal/login").text
+    assert signed_in.get(SETTINGS).status_code == 302
+
+
+def test_an_added_endpoint_shows_its_secret_once_then_is_listed_without_it(signed_in, world, core):
+    response = post(signed_in, SETTINGS, url=" https://shop.example/qrpos-hooks ")
+    [endpoint] = endpoints_of(core, world)
+    assert response.status_code == 201 and endpoint["url"] == "https://shop.example/qrpos-hooks"
+    secret = re.search(r'id="new-secret">(whsec_[0-9a-f]+)<', response.text).group(1)
+    assert "will not be shown again" in response.text
+    page = signed_in.get(SETTINGS).text
+    assert secret not in page and "whsec_" not in page
+    assert f'id="endpoint-{endpoint["id"]}"' in page and "https://shop.example/qrpos-hooks" in page
+
+
+@pytest.mark.parametrize("url", ["", "ftp://shop.example/h", "shop.example/h", "https://shop.example/a b",
+                                 "https://shop.example/\x00", "https://shop.example/" + "a" * 490, "https://"])
+def test_a_bad_url_gets_a_message_on_the_page_and_adds_nothing(signed_in, world, core, url):
+    response = post(signed_in, SETTINGS, url=url)
+    assert response.status_code == 422 and "Enter an absolute http:// or https:// URL" in response.text
+    assert endpoints_of(core, world) == []
+
+
+def test_disabling_an_endpoint_marks_it_disabled(signed_in, world, core):
+    post(signed_in, SETTINGS, url="https://shop.example/h")
+    [endpoint] = endpoints_of(core, world)
+    response = post(signed_in, f"{SETTINGS}/{endpoint['id']}/disable")
+    assert response.status_code == 302 and response.headers["Location"] == SETTINGS
+    assert [e["status"] for e in endpoints_of(core, world)] == ["disabled"]
+    page = signed_in.get(SETTINGS).text
+    assert "Disabled https://shop.example/h" in page and 'class="badge disabled"' in page
+    assert f"{endpoint['id']}/disable" not in page  # no button for a disabled endpoint
+
+
+def test_a_post_without_this_sessions_csrf_token_is_refused_and_changes_nothing(signed_in, world, core, app):
+    post(signed_in, SETTINGS, url="https://shop.example/h")
+    [endpoint] = endpoints_of(core, world)
+    other_session = app.test_client()
+    foreign_token = form_token(other_session, "/terminal/login")
+    for token in [None, "", "forged", foreign_token, "渋谷"]:
+        data = {"url": "https://evil.example/"} | ({} if token is None else {"csrf_token": token})
+        for path in [SETTINGS, f"{SETTINGS}/{endpoint['id']}/disable", "/terminal/logout"]:
+            response = signed_in.post(path, data=data)
+            assert response.status_code == 400 and "This form has expired" in response.text
+    assert endpoints_of(core, world) == [{**endpoint, "status": "enabled"}]
+    assert signed_in.get(SETTINGS).status_code == 200  # still signed in
+    refused = other_session.post("/terminal/login", data={"api_key": world.merchant.token})
+    assert refused.status_code == 400 and other_session.get(SETTINGS).status_code == 302
+
+
+def test_another_merchants_endpoint_and_delivery_are_not_found(client, world, core):
+    theirs = world.other_merchant.post("/api/v1/webhook-endpoints", json={"url": "https://other.example/h"}).get_json()
+    create_request(world.other_merchant)
+    [delivery] = world.other_merchant.get("/api/v1/webhook-deliveries").get_json()["data"]
+    sign_in(client, world.merchant.token)
+    for path in [f"{SETTINGS}/{theirs['id']}/disable", f"{SETTINGS}/deliveries/{delivery['id']}/resend",
+                 f"{SETTINGS}/we_missing/disable", f"{SETTINGS}/deliveries/whd_missing/resend"]:
+        response = post(client, path)
+        assert response.status_code == 404 and "There is no such webhook endpoint or delivery" in response.text
+    assert world.other_merchant.get("/api/v1/webhook-endpoints").get_json()["data"][0]["status"] == "enabled"
+    assert "other.example" not in client.get(SETTINGS).text
+
+
+def test_deliveries_show_every_attempt_and_resend_queues_one_again(signed_in, world, core):
+    post(signed_in, SETTINGS, url="https://shop.example/h")
+    create_request(world.merchant)
+    sender = Sender(core, httpx.Client(transport=httpx.MockTransport(lambda request: httpx.Response(503))))
+    assert sender.deliver_due() == 1
+    sender.close()
+    [delivery] = webhooks.list_deliveries(core, merchant_id=world.shop["merchant_id"])
+    page = signed_in.get(SETTINGS).text
+    row = page[page.index(f'id="delivery-{delivery["id"]}"'):]
+    assert delivery["event_id"] in row and "503" in row and "HTTP 503" in row and 'class="badge pending"' in row
+    response = post(signed_in, f"{SETTINGS}/deliveries/{delivery['id']}/resend")
+    assert response.status_code == 302
+    [resent] = webhooks.list_deliveries(core, merchant_id=world.shop["merchant_id"])
+    assert resent["status"] == "pending" and resent["attempts"] == 0 and resent["next_attempt_at"] == iso(core.now())
+    assert f"Delivery {delivery['id']} of event {delivery['event_id']} is queued" in signed_in.get(SETTINGS).text
+    assert len(webhooks.claim_due(core)) == 1  # due now, not after the retry schedule's wait
+
+
+def test_the_secret_key_comes_from_config_or_is_made_once_in_the_instance_folder(tmp_path):
+    def app(**config):
+        return SimpleNamespace(config=config, testing=False, instance_path=str(tmp_path / "instance"))
+
+    given = app(SECRET_KEY="from-env")
+    ensure_secret_key(given)
+    assert given.config["SECRET_KEY"] == "from-env" and not (tmp_path / "instance").exists()
+    first, second = app(SECRET_KEY=None), app(SECRET_KEY=None)
+    ensure_secret_key(first)
+    ensure_secret_key(second)
+    key_file = tmp_path / "instance" / "secret_key"
+    assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
+    assert len(key_file.read_text()) == 64 and key_file.stat().st_mode & 0o077 == 0
+    assert [p.name for p in key_file.parent.iterdir()] == ["secret_key"]

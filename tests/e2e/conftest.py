@@ -1,0 +1,53 @@
+"""End to end: the real app on a real socket (Werkzeug's ``make_server`` in a thread) driven by a real
+browser, Debian's /usr/bin/chromium through Playwright's sync API. Skipped when Chromium is absent.
+
+Playwright's own browser download is never used (``playwright install`` needs a CDN); nor is
+pytest-playwright, whose deprecation warning fails a run under ``filterwarnings = ["error"]``.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from pos import create_app
+from tests.web.conftest import TEST_CONFIG
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1100, "height": 800}, locale="en-US")
+    context.set_default_timeout(10_000)
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture
+def live_server(core):
+    """The app on the test's core (SQLite or PostgreSQL), served on 127.0.0.1 with threads."""
+    app = create_app({**TEST_CONFIG, "CORE": core, "SECRET_KEY": "e2e-tests"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join()

@@ -61,13 +61,16 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """One database: ``read()`` and ``write()`` transactions and ``transact(fn)`` with retries."""
 
-    def __init__(self, url: str | None = None, *, pool_size: int = 10):
+    def __init__(self, url: str | None = None, *, pool_size: int = 10, group_commit: bool = True):
+        from pos.core.store.group_commit import GroupCommit
+
         self.url = database_url(url)
         self.engine = make_engine(self.url, pool_size=pool_size)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         # SQLite has one writer at a time: queue this process's writers on a lock instead of letting
         # them spin in SQLite's sleeping busy handler (other processes still meet the busy timeout).
         self._writers = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
+        self._group = GroupCommit(self) if group_commit else None
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -82,8 +85,14 @@ class Database:
             with conn.begin():
                 yield conn
 
-    def transact(self, fn: Callable[[Connection], T], *, attempts: int = 8) -> T:
-        """Run ``fn`` in one write transaction; rerun it whole on a retryable conflict."""
+    def transact(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn`` in a write transaction, committed together with concurrent ones (group commit)."""
+        if self._group is None:
+            return self.transact_alone(fn)
+        return self._group.submit(fn, self.transact_alone)
+
+    def transact_alone(self, fn: Callable[[Connection], T], *, attempts: int = 8) -> T:
+        """Run ``fn`` in one write transaction of its own; rerun it whole on a retryable conflict."""
         for attempt in range(attempts):
             try:
                 with self.write() as conn:

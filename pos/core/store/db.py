@@ -61,7 +61,7 @@ def _configure_sqlite(engine: Engine) -> None:
 class Database:
     """One database: ``read()`` and ``write()`` transactions and ``transact(fn)`` with retries."""
 
-    def __init__(self, url: str | None = None, *, pool_size: int = 10, group_commit: bool = True):
+    def __init__(self, url: str | None = None, *, pool_size: int = 10, group_commit: bool | None = None):
         from pos.core.store.group_commit import GroupCommit
 
         self.url = database_url(url)
@@ -70,6 +70,8 @@ class Database:
         # SQLite has one writer at a time: queue this process's writers on a lock instead of letting
         # them spin in SQLite's sleeping busy handler (other processes still meet the busy timeout).
         self._writers = threading.RLock() if self.is_sqlite else contextlib.nullcontext()
+        if group_commit is None:  # on unless QRPOS_GROUP_COMMIT=0 (for comparisons)
+            group_commit = os.environ.get("QRPOS_GROUP_COMMIT", "1") not in ("0", "false", "off")
         self._group = GroupCommit(self) if group_commit else None
 
     @contextmanager

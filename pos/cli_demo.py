@@ -39,3 +39,5 @@ def register(cli):
         for key, w in world["wallets"].items():
             click.echo(f"  wallet {key}: id {w['wallet_id']} ({w['currency']}), PIN {w['pin']}")
         click.echo(f"\nCheck the books any time: qrpos --db {url} ledger verify")
+        click.echo(f"Serve it: qrpos --db {url} serve, then the API docs are at http://127.0.0.1:8000/api/v1/docs "
+                   "and the terminal's webhook settings at http://127.0.0.1:8000/terminal/login")

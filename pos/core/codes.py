@@ -3,14 +3,21 @@ scans it and charges an amount, the way Alipay and WeChat Pay "pay codes" work a
 
 from __future__ import annotations
 
+import hashlib
+
 from sqlalchemy import Connection, insert, select, update
 
-from pos.core import idempotency, requests as rq
+from pos.core import idempotency, journal, requests as rq
 from pos.core.clock import US, iso
 from pos.core.errors import NotFound, PaymentCodeUsed
 from pos.core.parties import get_wallet_row, shop_rows
 from pos.core.payments import _check_amount, settle
 from pos.core.store.schema import payment_codes, payment_requests
+
+def _digest(code: str) -> str:
+    """The journal keeps a code's hash, not the code: it is a bearer credential for a minute."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
 
 CODE_PREFIX = "99"  # our range: distinct from Alipay (25-30) and WeChat Pay (10-15) codes
 CODE_LENGTH = 20
@@ -25,6 +32,7 @@ def create_payment_code(core, *, wallet_id: str) -> dict:
         get_wallet_row(conn, wallet_id)
         conn.execute(insert(payment_codes).values(code=code, wallet_id=wallet_id, created_at=now,
                                                   expires_at=expires_at))
+        journal.append(conn, "payment_code.issued", {"wallet": wallet_id, "code_sha256": _digest(code)}, now)
         return {"object": "payment_code", "code": code, "wallet_id": wallet_id, "expires_at": iso(expires_at)}
 
     return core.db.transact(effect)

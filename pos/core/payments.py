@@ -178,6 +178,8 @@ def scan(core, *, wallet_id: str, payload: str) -> dict:
         quote = quotes.create(conn, core, wallet=wallet, request_id=row.id, price=Money(row.amount, row.currency))
         data = rq.view(conn.execute(select(payment_requests).where(payment_requests.c.id == row.id)).one(), merchant)
         data["quote"] = quote
+        journal.append(conn, "request.scanned", {"request": row.id, "wallet": wallet.id,
+                                                 "quote": quote and quote["id"]}, now)
         return data
 
     return core.db.transact(effect)

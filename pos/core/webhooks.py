@@ -21,6 +21,7 @@ from sqlalchemy import insert, select, update
 
 from pos.core.clock import US, iso
 from pos.core.errors import InvalidInput, NotFound
+from pos.core import journal
 from pos.core.journal import canonical_json
 from pos.core.store.schema import events, webhook_attempts, webhook_deliveries, webhook_endpoints
 
@@ -77,6 +78,8 @@ def register_endpoint(core, *, merchant_id: str, url: str) -> dict:
     def effect(conn):
         conn.execute(insert(webhook_endpoints).values(id=endpoint_id, merchant_id=merchant_id, url=url,
                                                       secret=secret, created_at=core.now()))
+        journal.append(conn, "webhook_endpoint.registered", {"merchant": merchant_id, "endpoint": endpoint_id,
+                                                             "url": url}, core.now())
         return endpoint_view(_endpoint_row(conn, merchant_id, endpoint_id), secret=True)
 
     return core.db.transact(effect)
@@ -104,6 +107,8 @@ def disable_endpoint(core, *, merchant_id: str, endpoint_id: str) -> dict:
         conn.execute(update(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id,
                                                      webhook_endpoints.c.disabled_at.is_(None))
                      .values(disabled_at=core.now()))
+        journal.append(conn, "webhook_endpoint.disabled", {"merchant": merchant_id, "endpoint": endpoint_id},
+                       core.now())
         return endpoint_view(_endpoint_row(conn, merchant_id, endpoint_id))
 
     return core.db.transact(effect)

@@ -72,6 +72,19 @@ def register(cli):
         data = create_terminal(obj.core, **options)
         emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
 
+    @terminal.command("rotate-key")
+    @click.argument("terminal_id")
+    @json_option
+    @click.pass_obj
+    @handled
+    def terminal_rotate_key(obj, terminal_id, as_json):
+        """Revoke TERMINAL_ID's API key and print a new one (shown once)."""
+        from pos.core.parties import rotate_api_key
+
+        data = rotate_api_key(obj.core, terminal_id=terminal_id)
+        emit(data, as_json, f"new API key for {terminal_id}: {data['api_key']} "
+                            f"({data['revoked_keys']} old key(s) revoked)")
+
     @cli.group()
     def staff():
         """Staff of a merchant."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from pos.core import idempotency, journal, ledger
 from pos.core.credentials import check_pin, hash_api_key, hash_pin
@@ -288,13 +288,42 @@ def authenticate_wallet(core, wallet_id: str, pin: str) -> dict:
 
 
 def authenticate_api_key(core, api_key: str) -> dict:
-    """Find the merchant (and terminal) an API key belongs to."""
+    """Find the merchant, terminal and key id an API key belongs to (revoked keys are refused)."""
     with core.db.read() as conn:
         row = conn.execute(
-            select(api_keys.c.merchant_id, api_keys.c.terminal_id).where(
+            select(api_keys.c.id, api_keys.c.merchant_id, api_keys.c.terminal_id).where(
                 api_keys.c.key_hash == hash_api_key(api_key or ""), api_keys.c.revoked_at.is_(None)
             )
         ).first()
     if row is None:
         raise Unauthorized("API key is not valid", code="BAD_API_KEY")
-    return {"merchant_id": row.merchant_id, "terminal_id": row.terminal_id}
+    return {"merchant_id": row.merchant_id, "terminal_id": row.terminal_id, "key_id": row.id}
+
+
+def api_key_is_active(core, key_id: str) -> bool:
+    """For sessions started with a key: is that key still valid?"""
+    with core.db.read() as conn:
+        row = conn.execute(select(api_keys.c.revoked_at).where(api_keys.c.id == key_id)).first()
+    return row is not None and row.revoked_at is None
+
+
+def rotate_api_key(core, *, terminal_id: str) -> dict:
+    """Revoke a terminal's keys and issue a new one (shown once): for a leaked or departing key."""
+
+    def effect(conn: Connection) -> dict:
+        terminal = get_terminal_row(conn, terminal_id)
+        now = core.now()
+        revoked = conn.execute(
+            update(api_keys).where(api_keys.c.terminal_id == terminal_id, api_keys.c.revoked_at.is_(None))
+            .values(revoked_at=now)
+        ).rowcount
+        api_key = f"sk_test_{core.ids.token(32)}"
+        conn.execute(
+            insert(api_keys).values(id=core.ids.new("key", 12), merchant_id=terminal.merchant_id,
+                                    terminal_id=terminal_id, key_hash=hash_api_key(api_key), created_at=now)
+        )
+        journal.append(conn, "api_key.rotated", {"terminal": terminal_id, "revoked": revoked}, now)
+        return {"merchant_id": terminal.merchant_id, "terminal_id": terminal_id, "api_key": api_key,
+                "revoked_keys": revoked}
+
+    return core.db.transact(effect)

@@ -113,3 +113,12 @@ def test_a_second_till_gets_its_own_key_and_lifetime_and_staff_can_be_added(db_u
     assert manager["role"] == "manager"
     missing = run(db_url, "terminal", "create", "--merchant", "m_NOPE", "--label", "X", ok=False)
     assert missing.returncode == 1 and "MERCHANT_NOT_FOUND" in missing.stderr
+
+
+def test_rotate_key_prints_a_new_key_and_revokes_the_old(db_url):
+    shop = run_json(db_url, "merchant", "create", "--name", "Shibuya Ramen", "--mcc", "5812", "--country", "JP",
+                    "--city", "Tokyo", "--currency", "JPY")
+    rotated = run_json(db_url, "terminal", "rotate-key", shop["terminal_id"])
+    assert rotated["revoked_keys"] == 1 and rotated["api_key"] != shop["api_key"]
+    unknown = run(db_url, "terminal", "rotate-key", "t_NOPE", ok=False)
+    assert unknown.returncode == 1 and "TERMINAL_NOT_FOUND" in unknown.stderr

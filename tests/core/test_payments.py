@@ -213,5 +213,17 @@ def test_each_terminal_has_its_own_request_lifetime(core, shop):
     req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=till["terminal_id"],
                                   amount=500, currency="JPY")
     assert req["expires_at"] == "2026-01-01T00:02:00Z" and req["terminal_id"] == till["terminal_id"]
-    assert parties.authenticate_api_key(core, till["api_key"]) == {
-        "merchant_id": shop["merchant_id"], "terminal_id": till["terminal_id"]}
+    who = parties.authenticate_api_key(core, till["api_key"])
+    assert (who["merchant_id"], who["terminal_id"]) == (shop["merchant_id"], till["terminal_id"])
+
+
+def test_a_rotated_key_stops_working_and_the_new_one_works(core, shop):
+    from pos.core.errors import Unauthorized
+
+    old = parties.authenticate_api_key(core, shop["api_key"])
+    rotated = parties.rotate_api_key(core, terminal_id=shop["terminal_id"])
+    assert rotated["revoked_keys"] == 1
+    with pytest.raises(Unauthorized):
+        parties.authenticate_api_key(core, shop["api_key"])
+    assert not parties.api_key_is_active(core, old["key_id"])
+    assert parties.authenticate_api_key(core, rotated["api_key"])["terminal_id"] == shop["terminal_id"]

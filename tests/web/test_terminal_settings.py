@@ -78,6 +78,14 @@ def test_signed_out_pages_redirect_to_sign_in_and_change_nothing(client, world, 
     assert [e["status"] for e in endpoints_of(core, world)] == ["enabled"]
 
 
+def test_rotating_the_api_key_signs_the_terminal_page_out(signed_in, world, core):
+    from pos.core import parties
+
+    assert signed_in.get(SETTINGS).status_code == 200
+    parties.rotate_api_key(core, terminal_id=world.shop["terminal_id"])
+    assert signed_in.get(SETTINGS).headers["Location"] == "/terminal/login"
+
+
 def test_signing_out_ends_the_session(signed_in):
     response = post(signed_in, "/terminal/logout")
     assert response.status_code == 303 and response.headers["Location"] == "/terminal/login"

@@ -31,12 +31,15 @@ def sign_in(api_key: str) -> None:
     """Check the key with the core, then start a fresh session (a new id against fixation)."""
     who = parties.authenticate_api_key(core(), api_key)
     session.clear()
-    session.update(merchant_id=who["merchant_id"], terminal_id=who["terminal_id"])
+    session.update(merchant_id=who["merchant_id"], terminal_id=who["terminal_id"], key_id=who["key_id"])
 
 
 def _load_shop() -> bool:
     """Put the signed-in merchant and terminal rows on ``g``; False when nobody (valid) is signed in."""
     if "merchant_id" not in session:
+        return False
+    if not parties.api_key_is_active(core(), session.get("key_id", "")):  # rotated since sign-in
+        session.clear()
         return False
     try:
         with core().db.read() as conn:

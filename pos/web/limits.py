@@ -50,4 +50,12 @@ def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
                          methods=["POST"])(sign_in_blueprint)
     limiter.shared_limit(_config("RATELIMIT_SIGN_IN_PER_WALLET"), scope="sign-in-wallet", key_func=wallet_key,
                          methods=["POST"])(sign_in_blueprint)
+    app.extensions["qrpos.limiter"] = limiter
     return limiter
+
+
+def limit_page_sign_in(app, endpoint: str) -> None:
+    """A sign-in page gets the same per-address limit as wallet sign-in (against key guessing)."""
+    limit = app.extensions["qrpos.limiter"].limit(_config("RATELIMIT_SIGN_IN"), key_func=address_key,
+                                                  methods=["POST"])
+    app.view_functions[endpoint] = limit(app.view_functions[endpoint])

@@ -69,6 +69,19 @@ def test_a_wrong_key_gets_a_friendly_message_and_no_session(client, world):
     assert client.get(SETTINGS).headers["Location"] == "/terminal/login"
 
 
+def test_guessing_keys_is_slowed_down_with_a_friendly_page(core, world):
+    app = create_app({**TEST_CONFIG, "CORE": core, "SECRET_KEY": "terminal-tests", "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_SIGN_IN": "3/minute"})
+    client = app.test_client()
+    token = form_token(client, "/terminal/login")
+    codes = [client.post("/terminal/login", data={"api_key": f"sk_test_guess{i}", "csrf_token": token}).status_code
+             for i in range(4)]
+    assert codes == [401, 401, 401, 429]
+    refused = client.post("/terminal/login", data={"api_key": world.merchant.token, "csrf_token": token})
+    assert refused.status_code == 429 and "Too many sign-in attempts" in refused.text
+    assert refused.headers["Retry-After"] == "60"
+
+
 def test_signed_out_pages_redirect_to_sign_in_and_change_nothing(client, world, core):
     endpoint = webhooks.register_endpoint(core, merchant_id=world.shop["merchant_id"], url="https://shop.example/h")
     for response in [client.get(SETTINGS), client.get("/terminal/"),

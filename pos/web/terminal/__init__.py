@@ -8,6 +8,8 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from pos.web.limits import limit_page_sign_in
     from pos.web.terminal import views
 
     app.register_blueprint(views.bp)
+    limit_page_sign_in(app, "terminal.login")

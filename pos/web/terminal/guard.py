@@ -60,6 +60,12 @@ def init_blueprint(bp) -> None:
             return render_template("terminal/refused.html", title="Form expired", message=message), 400
         return None
 
+    @bp.errorhandler(429)
+    def too_many(error):
+        message = "Too many sign-in attempts from this address. Wait a minute, then try again."
+        response = render_template("terminal/refused.html", title="Slow down", message=message)
+        return response, 429, {"Retry-After": "60"}
+
     @bp.errorhandler(NotFound)
     def not_found(error):  # another merchant's endpoint or delivery is simply not there
         message = "There is no such webhook endpoint or delivery for this merchant."

@@ -174,6 +174,21 @@ def register(cli):
         emit(data, as_json, f"1 {data['base']} = {data['rate']} {data['quote']} (+{spread_bp} bp)")
 
     @cli.group()
+    def keys():
+        """Keys that sign payment QR codes."""
+
+    @keys.command("rotate")
+    @json_option
+    @click.pass_obj
+    @handled
+    def keys_rotate(obj, as_json):
+        """Sign new codes with a new key; codes signed with older keys still verify."""
+        from pos.core.keys import rotate_signing_key
+
+        data = rotate_signing_key(obj.core)
+        emit(data, as_json, f"new signing key {data['key_id']} (running servers sign with it after a restart)")
+
+    @cli.group()
     def ledger():
         """The double-entry ledger."""
 

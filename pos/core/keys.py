@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 
+from pos.core import journal
 from pos.core.store.schema import signing_keys
 
 
@@ -23,6 +24,21 @@ def ensure_signing_key(core) -> str:
     return core.db.transact(effect)
 
 
+def rotate_signing_key(core) -> dict:
+    """Make a new active signing key. Older keys stay known, so codes already shown still verify."""
+
+    def effect(conn):
+        retired = conn.execute(update(signing_keys).where(signing_keys.c.active).values(active=False)).rowcount
+        key_id = core.ids.token(4)
+        conn.execute(
+            insert(signing_keys).values(key_id=key_id, secret=core.ids.secret_hex(32), active=True, created_at=core.now())
+        )
+        journal.append(conn, "signing_key.rotated", {"key_id": key_id, "retired": retired}, core.now())
+        return {"key_id": key_id, "retired": retired}
+
+    return core.db.transact(effect)
+
+
 class Keyring:
     """Signing keys read once per process; ``active`` signs, every known key verifies."""
 
@@ -30,6 +46,10 @@ class Keyring:
         self._core = core
         self._keys: dict[str, bytes] = {}
         self._active: str | None = None
+
+    def refresh(self) -> None:
+        """Read the keys again (another process may have rotated them)."""
+        self._load()
 
     def _load(self) -> None:
         with self._core.db.read() as conn:

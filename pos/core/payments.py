@@ -135,6 +135,12 @@ def read_payload(core, payload: str) -> codec.RequestPayload:
     """Check a scanned payload's signature and fields; refuse anything altered or foreign."""
     if not isinstance(payload, str):
         raise PayloadError("payload must be a string")
+    try:
+        return codec.read_signed_request(payload, core.keyring.keys)
+    except PayloadError as error:
+        if error.code != "PAYLOAD_SIGNATURE_INVALID":
+            raise
+    core.keyring.refresh()  # signed with a key made since we loaded ours? look once more
     return codec.read_signed_request(payload, core.keyring.keys)
 
 

@@ -122,3 +122,11 @@ def test_rotate_key_prints_a_new_key_and_revokes_the_old(db_url):
     assert rotated["revoked_keys"] == 1 and rotated["api_key"] != shop["api_key"]
     unknown = run(db_url, "terminal", "rotate-key", "t_NOPE", ok=False)
     assert unknown.returncode == 1 and "TERMINAL_NOT_FOUND" in unknown.stderr
+
+
+def test_keys_rotate_makes_a_new_signing_key(db_url):
+    run_json(db_url, "migrate")
+    first = run_json(db_url, "keys", "rotate")
+    second = run_json(db_url, "keys", "rotate")
+    assert first["retired"] == 1 and second["retired"] == 1 and first["key_id"] != second["key_id"]
+    assert run_json(db_url, "ledger", "verify")["ok"]

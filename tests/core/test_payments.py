@@ -227,3 +227,20 @@ def test_a_rotated_key_stops_working_and_the_new_one_works(core, shop):
         parties.authenticate_api_key(core, shop["api_key"])
     assert not parties.api_key_is_active(core, old["key_id"])
     assert parties.authenticate_api_key(core, rotated["api_key"])["terminal_id"] == shop["terminal_id"]
+
+
+def test_after_a_signing_key_rotation_old_and_new_codes_both_verify_everywhere(core, shop, db_url, clock):
+    from pos.core.bootstrap import open_core
+    from pos.core.keys import rotate_signing_key
+
+    other_process = open_core(db_url, clock=clock, prepare_db=False)
+    before = _request(core, shop)
+    assert other_process.keyring.keys  # it has loaded the keys of the day
+    rotated = rotate_signing_key(core)
+    core.keyring.refresh()
+    after = _request(core, shop)
+    assert codec.inspect_payload(after["payload"])["fields"]["unreserved"]["80"]["03"] == rotated["key_id"]
+    wallet = yen_wallet(core)
+    for req in (before, after):
+        assert payments.pay(other_process, wallet_id=wallet["wallet_id"], payload=req["payload"])["status"] == "paid"
+    other_process.db.dispose()

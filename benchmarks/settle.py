@@ -17,7 +17,6 @@ import contextlib
 import hashlib
 import json
 import os
-import statistics
 import sys
 import tempfile
 import threading
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pgcluster import throwaway_postgres  # noqa: E402
 
-from pos.core import parties, payments  # noqa: E402
+from pos.core import parties, payment_requests, payments  # noqa: E402
 from pos.core.bootstrap import open_core  # noqa: E402
 from pos.core.context import Core  # noqa: E402
 from pos.core.store.db import Database  # noqa: E402
@@ -178,7 +177,7 @@ def bench_backend(name: str, url: str, count: int, concurrency: list[int]) -> li
         wallets.append({"id": wid, "cash": f"wallet:{wid}:cash", "miles": f"wallet:{wid}:miles"})
 
     def new_requests(n):
-        return [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+        return [payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                         amount=1280, currency="JPY", expires_in=86_400) for _ in range(n)]
 
     baseline = Baseline(url)

@@ -214,7 +214,7 @@ def register(cli):
     @handled
     def sweep(obj, as_json):
         """Expire every open payment request past its expiry."""
-        from pos.core.payments import expire_due
+        from pos.core.payment_requests import expire_due
 
         moved = expire_due(obj.core)
         emit({"expired": moved}, as_json, f"expired {moved} payment request(s)")

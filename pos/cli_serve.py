@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def sweep_loop(core, stop: threading.Event, *, interval: float, on_change=None) -> None:
     """Expire overdue payment requests every ``interval`` seconds until ``stop``."""
-    from pos.core.payments import expire_due
+    from pos.core.payment_requests import expire_due
 
     while not stop.is_set():
         try:

@@ -11,8 +11,10 @@ from pos.core import idempotency, journal, requests as rq
 from pos.core.clock import US, iso
 from pos.core.errors import NotFound, PaymentCodeUsed
 from pos.core.parties import get_wallet_row, shop_rows
-from pos.core.payments import _check_amount, settle
+from pos.core.payment_requests import check_amount
+from pos.core.payments import settle
 from pos.core.store.schema import payment_codes, payment_requests
+
 
 def _digest(code: str) -> str:
     """The journal keeps a code's hash, not the code: it is a bearer credential for a minute."""
@@ -50,7 +52,7 @@ def charge(
     idempotency_key: str | None = None,
 ) -> dict:
     """Charge a scanned payment code: opens a request and settles it in one transaction."""
-    _check_amount(amount)
+    check_amount(amount)
     body = {"terminal": terminal_id, "code": code, "amount": amount, "currency": currency, "reference": reference}
 
     def effect(conn: Connection) -> dict:

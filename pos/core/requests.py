@@ -6,7 +6,7 @@
            └─────▶ expired  ◀──────┘
 
 Every other move raises a typed error. A request is "open" while awaiting payment or while the
-customer is confirming; the sweeper (:func:`pos.core.payments.expire_due`) closes overdue ones.
+customer is confirming; the sweeper (:func:`pos.core.payment_requests.expire_due`) closes overdue ones.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pos.core import parties, payments, refunds
+from pos.core import parties, payment_requests, payments, refunds
 from pos.core.audit import audit
 from pos.core.bootstrap import open_core
 from pos.core.clock import FixedClock
@@ -23,7 +23,7 @@ def _wallets(core, n):
 
 
 def _request(core, shop):
-    return payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    return payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                    amount=1280, currency="JPY")
 
 
@@ -39,7 +39,7 @@ def _check_exactly_one(core, results, request_id):
     successes = [r for r in results if r.startswith("pay_")]
     assert len(successes) == 1, results
     assert sorted(set(results) - set(successes)) == ["REQUEST_ALREADY_PAID"]
-    assert payments.get_request(core, request_id)["status"] == "paid"
+    assert payment_requests.get_request(core, request_id)["status"] == "paid"
     report = audit(core)
     assert report["ok"], report["problems"]
 

@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from pos.core import fx, parties, payments, quotes, refunds
+from pos.core import fx, parties, payment_requests, payments, quotes, refunds
 from pos.core.audit import audit
 from pos.core.errors import (
     FxRateUnavailable,
@@ -61,7 +61,7 @@ def shop(core):
 
 
 def _request(core, shop, amount=1280):
-    return payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    return payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                    amount=amount, currency="JPY")
 
 
@@ -69,7 +69,7 @@ def test_a_tourist_pays_a_yen_price_from_a_yuan_wallet_at_the_quoted_rate(core, 
     jpy_cny_rate(core)  # 1 JPY = 0.0482 CNY, +1.5 %
     tourist = yuan_wallet(core, balance=100_000)
     req = _request(core, shop)
-    scanned = payments.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
+    scanned = payment_requests.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
     assert scanned["quote"]["pay"] == {"amount": 6263, "currency": "CNY"}
     assert scanned["quote"]["expires_at"] == "2026-01-01T00:01:00Z"
     paid = payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=scanned["quote"]["id"])
@@ -87,7 +87,7 @@ def test_the_quoted_rate_holds_even_if_the_table_moves(core, shop):
     jpy_cny_rate(core)
     tourist = yuan_wallet(core)
     req = _request(core, shop)
-    scanned = payments.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
+    scanned = payment_requests.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
     jpy_cny_rate(core, rate="0.06")
     paid = payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=scanned["quote"]["id"])
     assert paid["charged"]["amount"] == 6263
@@ -97,7 +97,7 @@ def test_an_expired_quote_is_refused(core, shop, clock):
     jpy_cny_rate(core)
     tourist = yuan_wallet(core)
     req = _request(core, shop)
-    scanned = payments.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
+    scanned = payment_requests.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
     clock.advance(60)
     with pytest.raises(QuoteExpired):
         payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=scanned["quote"]["id"])
@@ -117,7 +117,7 @@ def test_a_refund_converts_back_at_the_original_rate_and_claws_miles_in_proporti
     assert second["miles_clawed"] == 4 and second["payment"]["status"] == "refunded"
     assert parties.wallet_summary(core, tourist["wallet_id"])["balance"]["amount"] == 100_000
     assert parties.wallet_summary(core, tourist["wallet_id"])["miles"] == 0
-    assert payments.get_request(core, req["id"])["status"] == "refunded"
+    assert payment_requests.get_request(core, req["id"])["status"] == "refunded"
     assert audit(core)["ok"]
 
 
@@ -174,7 +174,7 @@ def test_miles_do_not_pay_prices_in_other_currencies(core):
     cafe = ramen_shop(core, name="Lion Cafe", country="SG", city="Singapore", currency="SGD", postal_code="049145",
                       name_local=None, city_local=None, language=None)
     wallet = parties.create_wallet(core, owner="Tan", currency="SGD", pin="1111", balance=10_000, miles=500)
-    req = payments.create_request(core, merchant_id=cafe["merchant_id"], terminal_id=cafe["terminal_id"],
+    req = payment_requests.create_request(core, merchant_id=cafe["merchant_id"], terminal_id=cafe["terminal_id"],
                                   amount=450, currency="SGD")
     with pytest.raises(MilesNotAccepted):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"], miles=100)

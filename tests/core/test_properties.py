@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings, strategies as st
-from hypothesis.stateful import Bundle, RuleBasedStateMachine, consumes, invariant, rule, run_state_machine_as_test
+from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from pos.core import parties, payments, quotes, refunds
+from pos.core import parties, payment_requests, payments, quotes, refunds
 from pos.core.audit import audit
 from pos.core.bootstrap import open_core
 from pos.core.clock import FixedClock
@@ -73,9 +73,9 @@ def make_machine(url_factory):
               use_key=st.booleans())
         def create(self, amount, ttl, use_key):
             key = self._key(use_key)
-            call = dict(fn=payments.create_request, merchant_id=self.shop["merchant_id"],
+            call = dict(fn=payment_requests.create_request, merchant_id=self.shop["merchant_id"],
                         terminal_id=self.shop["terminal_id"], amount=amount, currency="JPY", expires_in=ttl)
-            result = payments.create_request(self.core, **{k: v for k, v in call.items() if k != "fn"},
+            result = payment_requests.create_request(self.core, **{k: v for k, v in call.items() if k != "fn"},
                                              idempotency_key=key)
             self._remember(key, call, result)
             return result
@@ -83,7 +83,7 @@ def make_machine(url_factory):
         @rule(request=requests, wallet=st.integers(0, 2))
         def scan(self, request, wallet):
             try:
-                payments.scan(self.core, wallet_id=self.wallets[wallet]["wallet_id"], payload=request["payload"])
+                payment_requests.scan(self.core, wallet_id=self.wallets[wallet]["wallet_id"], payload=request["payload"])
             except QrposError:
                 pass
 
@@ -127,14 +127,14 @@ def make_machine(url_factory):
         @rule(request=requests)
         def cancel(self, request):
             try:
-                payments.cancel_request(self.core, merchant_id=self.shop["merchant_id"], request_id=request["id"])
+                payment_requests.cancel_request(self.core, merchant_id=self.shop["merchant_id"], request_id=request["id"])
             except QrposError:
                 pass
 
         @rule(seconds=st.sampled_from([1, 29, 61, 300]))
         def time_passes_and_the_sweeper_runs(self, seconds):
             self.clock.advance(seconds)
-            payments.expire_due(self.core)
+            payment_requests.expire_due(self.core)
 
         @rule(amount=st.integers(1, 100_000))
         def quote(self, amount):

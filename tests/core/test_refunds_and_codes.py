@@ -2,7 +2,7 @@
 
 import pytest
 
-from pos.core import codes, parties, payments, refunds
+from pos.core import codes, parties, payment_requests, payments, refunds
 from pos.core.audit import audit
 from pos.core.errors import (
     CurrencyMismatch,
@@ -25,7 +25,7 @@ def shop(core):
 @pytest.fixture
 def paid(core, shop):
     wallet = yen_wallet(core)
-    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    req = payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                   amount=1280, currency="JPY")
     return payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
 

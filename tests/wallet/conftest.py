@@ -6,7 +6,7 @@ import httpx
 import pytest
 
 from pos import create_app
-from pos.core import payments
+from pos.core import payment_requests
 from pos.core.bootstrap import open_core
 from pos.core.clock import FixedClock
 from pos.core.ids import IdGenerator
@@ -17,7 +17,7 @@ from tests.web.conftest import TEST_CONFIG
 
 def new_request(core, shop, amount=1280, currency="JPY") -> dict:
     """A signed dynamic payment request of the shop, as its till would make it."""
-    return payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    return payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                    amount=amount, currency=currency)
 
 

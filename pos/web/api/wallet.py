@@ -3,7 +3,7 @@
 from apiflask import APIBlueprint
 from flask import g
 
-from pos.core import codes, parties, payments, reports
+from pos.core import codes, parties, payment_requests, payments, reports
 from pos.web import schemas
 from pos.web.api import document
 from pos.web.api.payments import list_query
@@ -23,7 +23,7 @@ AUTH = "WalletSession"
           description="Checks the payload's signature, moves the request to `customer_confirming`, and quotes "
           "the price in the wallet's currency when it differs (`quote` is null otherwise).")
 def scan(body: schemas.CreateScan):
-    return render(payments.scan(core(), wallet_id=g.wallet_id, payload=body.payload))
+    return render(payment_requests.scan(core(), wallet_id=g.wallet_id, payload=body.payload))
 
 
 @bp.post("/payments")

@@ -17,7 +17,7 @@
     │   └── IdempotencyKeyReused          IDEMPOTENCY_KEY_REUSED
     ├── Declined                          the payer cannot pay this
     │   ├── InsufficientFunds             INSUFFICIENT_FUNDS
-    │   ├── InsufficientMiles             INSUFFICIENT_MILES
+    │   │   └── InsufficientMiles         INSUFFICIENT_MILES (miles are funds of their own unit)
     │   ├── MilesNotAccepted              MILES_NOT_ACCEPTED
     │   ├── MilesLimitExceeded            MILES_LIMIT_EXCEEDED
     │   ├── RefundExceedsPayment          REFUND_EXCEEDS_PAYMENT
@@ -108,7 +108,7 @@ class InsufficientFunds(Declined):
     code = "INSUFFICIENT_FUNDS"
 
 
-class InsufficientMiles(Declined):
+class InsufficientMiles(InsufficientFunds):
     code = "INSUFFICIENT_MILES"
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, bindparam, func, insert, literal_column, or_, select, update
 
 from pos.core import journal
-from pos.core.errors import InsufficientFunds, LedgerInvariantBroken, NotFound
+from pos.core.errors import InsufficientFunds, InsufficientMiles, LedgerInvariantBroken, NotFound
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import accounts, entries, payments, refunds, transactions
 
@@ -143,11 +143,9 @@ def _apply(conn: Connection, leg: Leg, currency: str) -> None:
         raise NotFound(f"account {leg.account_id} does not exist", code="ACCOUNT_NOT_FOUND")
     if row.currency != currency:
         raise LedgerInvariantBroken(f"account {leg.account_id} holds {row.currency}, not {currency}")
-    unit = "miles" if currency == MILES else currency
-    raise InsufficientFunds(
-        f"account {leg.account_id} has {row.balance} {unit}, needs {-leg.amount}",
-        code="INSUFFICIENT_MILES" if currency == MILES else "INSUFFICIENT_FUNDS",
-    )
+    if currency == MILES:
+        raise InsufficientMiles(f"account {leg.account_id} has {row.balance} miles, needs {-leg.amount}")
+    raise InsufficientFunds(f"account {leg.account_id} has {row.balance} {currency}, needs {-leg.amount}")
 
 
 def balance(conn: Connection, account_id: str) -> int:

@@ -53,6 +53,14 @@ def numeric_code(code: str) -> str:
     return CURRENCIES[check_currency(code)][0]
 
 
+def amount_text(minor: int, exponent: int) -> str:
+    """Minor units as major-unit digits with the currency's decimals: (8880, 2) -> "88.80"."""
+    if exponent == 0:
+        return str(minor)
+    whole, frac = divmod(minor, 10**exponent)
+    return f"{whole}.{frac:0{exponent}d}"
+
+
 def alpha_from_numeric(numeric: str) -> str:
     try:
         return _BY_NUMERIC[numeric]
@@ -117,11 +125,7 @@ class Money:
         """The amount as an EMV 54 value: digits, one dot when the currency has decimals."""
         if self.minor <= 0:
             raise InvalidAmount("an EMV amount must be positive")
-        e = self.exponent
-        if e == 0:
-            return str(self.minor)
-        whole, frac = divmod(self.minor, 10**e)
-        return f"{whole}.{frac:0{e}d}"
+        return amount_text(self.minor, self.exponent)
 
     @classmethod
     def parse(cls, text: str, currency: str) -> Money:

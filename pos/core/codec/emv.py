@@ -35,10 +35,6 @@ TEMPLATE_IDS = frozenset(
 )
 
 
-def is_template(tag: str) -> bool:
-    return tag in TEMPLATE_IDS
-
-
 def _name(tag: str) -> str:
     return validate.name(tag)
 

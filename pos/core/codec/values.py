@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from pos.core.codec.errors import BadValue
-from pos.core.money import CURRENCIES
+from pos.core.money import CURRENCIES, amount_text
 
 _AMOUNT = re.compile(r"(\d+)(?:\.(\d+))?\Z", re.ASCII)
 _PERCENT = re.compile(r"\d{1,2}(?:\.\d{1,2})?\Z", re.ASCII)
@@ -66,8 +66,4 @@ def amount_to_minor(value: str, exponent: int) -> int:
     return int(whole) * 10**exponent + int((frac or "0").ljust(exponent, "0") or "0")
 
 
-def minor_to_amount(minor: int, exponent: int) -> str:
-    if exponent == 0:
-        return str(minor)
-    whole, frac = divmod(minor, 10**exponent)
-    return f"{whole}.{frac:0{exponent}d}"
+minor_to_amount = amount_text  # one formatter for money and the EMV amount object (54)

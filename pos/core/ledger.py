@@ -157,30 +157,40 @@ def balance(conn: Connection, account_id: str) -> int:
 
 def verify(conn: Connection) -> list[str]:
     """Prove the books on a live database; return every problem found (empty list: all good)."""
-    problems: list[str] = []
-    for currency, total in conn.execute(
-        select(entries.c.currency, func.sum(entries.c.amount)).group_by(entries.c.currency)
-    ):
-        if total != 0:
-            problems.append(f"currency {currency}: entries sum to {total}, not 0")
+    checks = (_currencies_sum_to_zero, _balances_match_entries, _no_forbidden_negatives,
+              _transactions_balance, _refunds_match_payments, _verify_entries_against_journal,
+              journal.verify_chain)
+    return [problem for check in checks for problem in check(conn)]
+
+
+def _currencies_sum_to_zero(conn: Connection) -> list[str]:
+    totals = conn.execute(select(entries.c.currency, func.sum(entries.c.amount)).group_by(entries.c.currency))
+    return [f"currency {currency}: entries sum to {total}, not 0" for currency, total in totals if total != 0]
+
+
+def _balances_match_entries(conn: Connection) -> list[str]:
     sums = (
         select(entries.c.account_id, func.sum(entries.c.amount).label("total"))
         .group_by(entries.c.account_id)
         .subquery()
     )
-    for row in conn.execute(
+    rows = conn.execute(
         select(accounts.c.id, accounts.c.balance, func.coalesce(sums.c.total, 0).label("total"))
         .select_from(accounts.outerjoin(sums, sums.c.account_id == accounts.c.id))
         .where(accounts.c.balance != func.coalesce(sums.c.total, 0))
-    ):
-        problems.append(f"account {row.id}: stored balance {row.balance} but entries sum to {row.total}")
-    for row in conn.execute(
-        select(accounts.c.id, accounts.c.balance).where(
-            and_(~accounts.c.allow_negative, accounts.c.balance < 0)
-        )
-    ):
-        problems.append(f"account {row.id}: negative balance {row.balance}")
-    for row in conn.execute(
+    )
+    return [f"account {row.id}: stored balance {row.balance} but entries sum to {row.total}" for row in rows]
+
+
+def _no_forbidden_negatives(conn: Connection) -> list[str]:
+    rows = conn.execute(
+        select(accounts.c.id, accounts.c.balance).where(and_(~accounts.c.allow_negative, accounts.c.balance < 0))
+    )
+    return [f"account {row.id}: negative balance {row.balance}" for row in rows]
+
+
+def _transactions_balance(conn: Connection) -> list[str]:
+    rows = conn.execute(
         select(
             entries.c.transaction_id,
             func.sum(entries.c.amount).label("total"),
@@ -191,23 +201,26 @@ def verify(conn: Connection) -> list[str]:
         )
         .select_from(entries.join(transactions, transactions.c.id == entries.c.transaction_id))
         .group_by(entries.c.transaction_id)
-    ):
-        if row.total != 0 or row.n < 2 or not (row.c1 == row.c2 == row.tc):
-            problems.append(f"transaction {row.transaction_id}: unbalanced or mixed-currency entries")
+    )
+    return [
+        f"transaction {row.transaction_id}: unbalanced or mixed-currency entries"
+        for row in rows
+        if row.total != 0 or row.n < 2 or not (row.c1 == row.c2 == row.tc)
+    ]
+
+
+def _refunds_match_payments(conn: Connection) -> list[str]:
     refunded = (
         select(refunds.c.payment_id, func.sum(refunds.c.amount).label("total"))
         .group_by(refunds.c.payment_id)
         .subquery()
     )
-    for row in conn.execute(
-        select(payments.c.id, payments.c.amount, payments.c.refunded_amount, refunded.c.total)
+    rows = conn.execute(
+        select(payments.c.id, payments.c.refunded_amount, refunded.c.total)
         .select_from(payments.outerjoin(refunded, refunded.c.payment_id == payments.c.id))
         .where(payments.c.refunded_amount != func.coalesce(refunded.c.total, 0))
-    ):
-        problems.append(f"payment {row.id}: refunded_amount {row.refunded_amount} but refunds sum to {row.total}")
-    problems.extend(_verify_entries_against_journal(conn))
-    problems.extend(journal.verify_chain(conn))
-    return problems
+    )
+    return [f"payment {row.id}: refunded_amount {row.refunded_amount} but refunds sum to {row.total}" for row in rows]
 
 
 def _verify_entries_against_journal(conn: Connection) -> list[str]:

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pos.core.codec import RequestPayload, build_signed_request, decode, read_signed_request  # noqa: E402
-from tests.core.codec.vectors import REAL_WORLD  # noqa: E402
+from pos.core.codec import RequestPayload, build_signed_request, decode, read_signed_request
+from tests.core.codec.vectors import REAL_WORLD
 
 KEYS = {"k1": b"benchmark secret"}
 BASE = RequestPayload(

@@ -34,9 +34,9 @@ import time
 
 import httpx
 
-from pos.core import parties  # noqa: E402
-from pos.core.bootstrap import open_core  # noqa: E402
-from pos.core.context import Settings  # noqa: E402
+from pos.core import parties
+from pos.core.bootstrap import open_core
+from pos.core.platform.context import Settings
 
 
 def start_server(db_url: str, threads: int):

@@ -31,7 +31,7 @@ def throwaway_postgres():
     if root:
         shutil.chown(d, "postgres")
     port = _free_port()
-    run = lambda *args: subprocess.run([*prefix, *args], check=True, capture_output=True)  # noqa: E731
+    run = lambda *args: subprocess.run([*prefix, *args], check=True, capture_output=True)
     run("initdb", "-D", f"{d}/pg", "-A", "trust", "-U", "postgres", "-E", "UTF8", "--no-instructions")
     run("pg_ctl", "-D", f"{d}/pg", "-w", "-l", f"{d}/pg.log", "-o",
         f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={d}/pg -c max_connections=200", "start")

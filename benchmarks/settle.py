@@ -27,13 +27,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pgcluster import throwaway_postgres  # noqa: E402
+from pgcluster import throwaway_postgres
 
-from pos.core import parties, payment_requests, payments  # noqa: E402
-from pos.core.bootstrap import open_core  # noqa: E402
-from pos.core.context import Core  # noqa: E402
-from pos.core.store.db import Database  # noqa: E402
-from pos.core.ledger import MILES, platform_account_id, PLATFORM_MILES  # noqa: E402
+from pos.core import (
+    parties,
+    payments,
+)
+from pos.core.bootstrap import open_core
+from pos.core.ledger import MILES, PLATFORM_MILES, platform_account_id
+from pos.core.platform.context import Core
+from pos.core.store.db import Database
 
 
 class Baseline:
@@ -69,7 +72,7 @@ class Baseline:
 
     def _settle(self, n: int, request_id: str, wallet: dict, merchant: dict, amount: int, now: int) -> None:
         c, p = self.conn(), self.p
-        q = lambda sql: sql.replace("?", p)  # noqa: E731
+        q = lambda sql: sql.replace("?", p)
         cur = c.cursor()
         cur.execute("BEGIN IMMEDIATE" if self.sqlite else "BEGIN")
         try:
@@ -177,7 +180,7 @@ def bench_backend(name: str, url: str, count: int, concurrency: list[int]) -> li
         wallets.append({"id": wid, "cash": f"wallet:{wid}:cash", "miles": f"wallet:{wid}:miles"})
 
     def new_requests(n):
-        return [payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+        return [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                         amount=1280, currency="JPY", expires_in=86_400) for _ in range(n)]
 
     baseline = Baseline(url)
@@ -206,7 +209,7 @@ def bench_backend(name: str, url: str, count: int, concurrency: list[int]) -> li
         print(f"{name:10} {workers:>3} payers | baseline {_fmt(base)} | qrpos, a commit each {_fmt(alone)} "
               f"ratio {alone['tps'] / base['tps']:.2f} | qrpos, group commit {_fmt(ours)} "
               f"ratio {ours['tps'] / base['tps']:.2f}", flush=True)
-    from pos.core.audit import audit
+    from pos.core.ledger.verify import audit
 
     report = audit(core)
     assert report["ok"], report["problems"]

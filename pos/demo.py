@@ -9,8 +9,8 @@ from pathlib import Path
 
 import qrcode
 
-from pos.core import codec, parties, payment_requests, payments, quotes, refunds
-from pos.core.audit import audit
+from pos.core import codec, parties, payments
+from pos.core.ledger.verify import audit
 from pos.core.money import Money
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -22,7 +22,7 @@ def seed(core, world_path: Path = WORLD) -> dict:
     world = json.loads(world_path.read_text(encoding="utf-8"))
     made: dict = {"merchants": {}, "wallets": {}}
     for rate in world["fx_rates"]:
-        quotes.set_rate(core, **rate)
+        payments.set_rate(core, **rate)
     for spec in world["merchants"]:
         spec = dict(spec)
         key = spec.pop("key")
@@ -55,7 +55,7 @@ def walkthrough(core, world: dict, out: Callable[[str], None], image_dir: Path, 
         return f"{money(w['balance'], 'en_US')} and {w['miles']} miles"
 
     out(f"1. Li Wei, visiting from Shanghai, has {balance()} in a CNY wallet.")
-    req = payment_requests.create_request(core, merchant_id=ramen["merchant_id"], terminal_id=ramen["terminal_id"],
+    req = payments.create_request(core, merchant_id=ramen["merchant_id"], terminal_id=ramen["terminal_id"],
                                   amount=1280, currency="JPY", reference="TABLE-7")
     png = save_qr(req["payload"], image_dir / "demo-request.png")
     out(f"2. Shibuya Ramen rings up {Money(req['amount'], req['currency']).format('en_US')}: "
@@ -66,7 +66,7 @@ def walkthrough(core, world: dict, out: Callable[[str], None], image_dir: Path, 
     local = fields["merchant_info_language"] or {}
     out(f"3. The wallet reads the QR image back: EMVCo payload for {fields['merchant_name']} / {local.get('01')} "
         f"({fields['merchant_city']} / {local.get('02')}), amount {fields['amount']}, currency {fields['currency']}.")
-    scan = payment_requests.scan(core, wallet_id=tourist, payload=scanned_payload)
+    scan = payments.scan(core, wallet_id=tourist, payload=scanned_payload)
     q = scan["quote"]
     out(f"   It shows {scan['payee']['name_local']} ({scan['payee']['city_local']}), "
         f"{Money(scan['amount'], scan['currency']).format('en_US')} ≈ {money(q['pay'], 'en_US')} "
@@ -80,12 +80,12 @@ def walkthrough(core, world: dict, out: Callable[[str], None], image_dir: Path, 
                          idempotency_key="demo-ramen")
     out(f"   A network retry with the same idempotency key returns the same payment {retry['id']}; "
         f"nothing is charged twice. Now {balance()}.")
-    tea_req = payment_requests.create_request(core, merchant_id=tea["merchant_id"], terminal_id=tea["terminal_id"],
+    tea_req = payments.create_request(core, merchant_id=tea["merchant_id"], terminal_id=tea["terminal_id"],
                                       amount=3000, currency="JPY")
     split = payments.pay(core, wallet_id=tourist, payload=tea_req["payload"], miles=1000)
     out(f"5. At Uji Tea House (宇治茶房) a ¥3,000 matcha set: 1,000 miles + {money(split['charged'], 'en_US')}, "
         f"{split['miles_earned']} miles earned on the cash part. Now {balance()}.")
-    back = refunds.refund(core, merchant_id=ramen["merchant_id"], payment_id=paid["id"], amount=500,
+    back = payments.refund(core, merchant_id=ramen["merchant_id"], payment_id=paid["id"], amount=500,
                           idempotency_key="demo-refund")
     out(f"6. Shibuya Ramen refunds ¥500 of the ramen: {money(back['cash_back'], 'en_US')} back at the "
         f"original rate, {back['miles_clawed']} miles clawed back. Now {balance()}.")

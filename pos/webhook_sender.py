@@ -12,8 +12,8 @@ import time
 
 import httpx
 
-from pos.core import webhooks
-from pos.core.clock import US
+from pos.core.platform import webhooks
+from pos.core.platform.clock import US
 
 log = logging.getLogger(__name__)
 USER_AGENT = "qrpos-webhooks/1"

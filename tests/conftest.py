@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from pos.core.bootstrap import open_core
-from pos.core.clock import FixedClock
-from pos.core.context import Settings
-from pos.core.ids import IdGenerator
+from pos.core.platform.clock import FixedClock
+from pos.core.platform.context import Settings
+from pos.core.platform.ids import IdGenerator
 
 PG_URL = os.environ.get("QRPOS_TEST_DATABASE_URL")
 BACKENDS = ["sqlite"] + (["postgres"] if PG_URL else [])

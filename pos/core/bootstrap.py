@@ -3,10 +3,11 @@ journal, make the first signing key. Safe to run again on a live database."""
 
 from __future__ import annotations
 
-from pos.core import journal, ledger
-from pos.core.context import Core, Settings
-from pos.core.keys import ensure_signing_key
+from pos.core import ledger
 from pos.core.money import CURRENCIES
+from pos.core.platform import journal
+from pos.core.platform.context import Core, Settings
+from pos.core.platform.keys import ensure_signing_key
 from pos.core.store import migrate
 from pos.core.store.db import Database
 

@@ -9,8 +9,9 @@ import functools
 
 from flask import current_app, g, request
 
-from pos.core import parties, sessions
+from pos.core import parties
 from pos.core.errors import Unauthorized
+from pos.core.parties import sessions
 
 
 def core():

@@ -84,14 +84,14 @@ def test_verify_exits_non_zero_and_names_the_problem_after_tampering(db_url):
 
 
 def test_inspect_checks_our_signature_with_the_databases_keys(db_url):
-    from pos.core import payment_requests
+    from pos.core import payments
     from pos.core.bootstrap import open_core
 
     from .worlds import ramen_shop
 
     core = open_core(db_url)
     shop = ramen_shop(core)
-    req = payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                   amount=1280, currency="JPY")
     core.db.dispose()
     checked = run(db_url, "inspect", req["payload"]).stdout
@@ -133,20 +133,20 @@ def test_keys_rotate_makes_a_new_signing_key(db_url):
 
 
 def test_sweep_expires_overdue_requests(db_url):
-    from pos.core import payment_requests
+    from pos.core import payments
     from pos.core.bootstrap import open_core
-    from pos.core.clock import FixedClock
+    from pos.core.platform.clock import FixedClock
 
     from .worlds import ramen_shop
 
     long_ago = FixedClock()  # 2026-01-01: every request made then is long overdue by the real clock
     core = open_core(db_url, clock=long_ago)
     shop = ramen_shop(core)
-    req = payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                           amount=500, currency="JPY")
     core.db.dispose()
     assert run_json(db_url, "sweep") == {"expired": 1}
     assert run_json(db_url, "sweep") == {"expired": 0}
     reopened = open_core(db_url, prepare_db=False)
-    assert payment_requests.get_request(reopened, req["id"])["status"] == "expired"
+    assert payments.get_request(reopened, req["id"])["status"] == "expired"
     reopened.db.dispose()

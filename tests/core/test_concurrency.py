@@ -6,11 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from pos.core import parties, payment_requests, payments, refunds
-from pos.core.audit import audit
+from pos.core import parties, payments
 from pos.core.bootstrap import open_core
-from pos.core.clock import FixedClock
 from pos.core.errors import QrposError, RefundExceedsPayment
+from pos.core.ledger.verify import audit
+from pos.core.platform.clock import FixedClock
 
 from .worlds import ramen_shop
 
@@ -23,7 +23,7 @@ def _wallets(core, n):
 
 
 def _request(core, shop):
-    return payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    return payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                    amount=1280, currency="JPY")
 
 
@@ -39,7 +39,7 @@ def _check_exactly_one(core, results, request_id):
     successes = [r for r in results if r.startswith("pay_")]
     assert len(successes) == 1, results
     assert sorted(set(results) - set(successes)) == ["REQUEST_ALREADY_PAID"]
-    assert payment_requests.get_request(core, request_id)["status"] == "paid"
+    assert payments.get_request(core, request_id)["status"] == "paid"
     report = audit(core)
     assert report["ok"], report["problems"]
 
@@ -81,7 +81,7 @@ def test_concurrent_refunds_never_exceed_the_payment(core):
     def attempt(_):
         barrier.wait()
         try:
-            return refunds.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=100)["amount"]
+            return payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=100)["amount"]
         except RefundExceedsPayment:
             return 0
 

@@ -4,8 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from pos.core import fx, parties, payment_requests, payments, quotes, refunds
-from pos.core.audit import audit
+from pos.core import parties, payments
 from pos.core.errors import (
     FxRateUnavailable,
     InsufficientFunds,
@@ -14,7 +13,9 @@ from pos.core.errors import (
     MilesNotAccepted,
     QuoteExpired,
 )
+from pos.core.ledger.verify import audit
 from pos.core.money import Money
+from pos.core.payments import fx
 
 from .worlds import jpy_cny_rate, ramen_shop, yen_wallet, yuan_wallet
 
@@ -43,16 +44,16 @@ def test_bad_rates_are_refused(text):
 
 
 def test_a_rate_is_used_in_both_directions(core):
-    quotes.set_rate(core, base="CNY", quote="JPY", rate="20.7", spread_bp=0)
+    payments.set_rate(core, base="CNY", quote="JPY", rate="20.7", spread_bp=0)
     w = yuan_wallet(core)
-    q = quotes.quote(core, wallet_id=w["wallet_id"], amount=1000, currency="JPY")
+    q = payments.quote(core, wallet_id=w["wallet_id"], amount=1000, currency="JPY")
     assert q["pay"] == {"amount": 4831, "currency": "CNY"}
 
 
 def test_no_rate_means_no_cross_currency_payment(core):
     w = yuan_wallet(core)
     with pytest.raises(FxRateUnavailable):
-        quotes.quote(core, wallet_id=w["wallet_id"], amount=1000, currency="JPY")
+        payments.quote(core, wallet_id=w["wallet_id"], amount=1000, currency="JPY")
 
 
 @pytest.fixture
@@ -61,7 +62,7 @@ def shop(core):
 
 
 def _request(core, shop, amount=1280):
-    return payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    return payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                    amount=amount, currency="JPY")
 
 
@@ -69,7 +70,7 @@ def test_a_tourist_pays_a_yen_price_from_a_yuan_wallet_at_the_quoted_rate(core, 
     jpy_cny_rate(core)  # 1 JPY = 0.0482 CNY, +1.5 %
     tourist = yuan_wallet(core, balance=100_000)
     req = _request(core, shop)
-    scanned = payment_requests.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
+    scanned = payments.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
     assert scanned["quote"]["pay"] == {"amount": 6263, "currency": "CNY"}
     assert scanned["quote"]["expires_at"] == "2026-01-01T00:01:00Z"
     paid = payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=scanned["quote"]["id"])
@@ -87,7 +88,7 @@ def test_the_quoted_rate_holds_even_if_the_table_moves(core, shop):
     jpy_cny_rate(core)
     tourist = yuan_wallet(core)
     req = _request(core, shop)
-    scanned = payment_requests.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
+    scanned = payments.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
     jpy_cny_rate(core, rate="0.06")
     paid = payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=scanned["quote"]["id"])
     assert paid["charged"]["amount"] == 6263
@@ -97,7 +98,7 @@ def test_an_expired_quote_is_refused(core, shop, clock):
     jpy_cny_rate(core)
     tourist = yuan_wallet(core)
     req = _request(core, shop)
-    scanned = payment_requests.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
+    scanned = payments.scan(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
     clock.advance(60)
     with pytest.raises(QuoteExpired):
         payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=scanned["quote"]["id"])
@@ -109,15 +110,15 @@ def test_a_refund_converts_back_at_the_original_rate_and_claws_miles_in_proporti
     req = _request(core, shop)
     paid = payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"])
     jpy_cny_rate(core, rate="0.09")  # the market moves; refunds do not care
-    first = refunds.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=500)
+    first = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=500)
     assert first["cash_back"] == {"amount": 2446, "currency": "CNY"}  # floor(6263 * 500 / 1280)
     assert first["miles_clawed"] == 2 and first["fee_back"] == {"amount": 4, "currency": "JPY"}
-    second = refunds.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=780)
+    second = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=780)
     assert second["cash_back"]["amount"] == 6263 - 2446  # the rest, exactly
     assert second["miles_clawed"] == 4 and second["payment"]["status"] == "refunded"
     assert parties.wallet_summary(core, tourist["wallet_id"])["balance"]["amount"] == 100_000
     assert parties.wallet_summary(core, tourist["wallet_id"])["miles"] == 0
-    assert payment_requests.get_request(core, req["id"])["status"] == "refunded"
+    assert payments.get_request(core, req["id"])["status"] == "refunded"
     assert audit(core)["ok"]
 
 
@@ -147,9 +148,9 @@ def test_a_tourist_splits_miles_and_yuan(core, shop):
 def test_a_refund_returns_miles_and_cash_in_proportion_to_how_the_price_was_paid(core, shop):
     wallet = yen_wallet(core, balance=5000, miles=1000)
     paid = payments.pay(core, wallet_id=wallet["wallet_id"], payload=_request(core, shop)["payload"], miles=280)
-    half = refunds.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=640)
+    half = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=640)
     assert half["miles_back"] == 140 and half["cash_back"] == {"amount": 500, "currency": "JPY"}
-    rest = refunds.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=640)
+    rest = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=640)
     assert rest["miles_back"] == 140 and rest["cash_back"]["amount"] == 500
     summary = parties.wallet_summary(core, wallet["wallet_id"])
     assert summary["balance"]["amount"] == 5000 and summary["miles"] == 1000
@@ -174,7 +175,7 @@ def test_miles_do_not_pay_prices_in_other_currencies(core):
     cafe = ramen_shop(core, name="Lion Cafe", country="SG", city="Singapore", currency="SGD", postal_code="049145",
                       name_local=None, city_local=None, language=None)
     wallet = parties.create_wallet(core, owner="Tan", currency="SGD", pin="1111", balance=10_000, miles=500)
-    req = payment_requests.create_request(core, merchant_id=cafe["merchant_id"], terminal_id=cafe["terminal_id"],
+    req = payments.create_request(core, merchant_id=cafe["merchant_id"], terminal_id=cafe["terminal_id"],
                                   amount=450, currency="SGD")
     with pytest.raises(MilesNotAccepted):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"], miles=100)
@@ -185,7 +186,7 @@ def test_a_clawback_never_takes_a_wallet_below_zero_miles_and_records_the_shortf
     big = payments.pay(core, wallet_id=wallet["wallet_id"], payload=_request(core, shop, amount=20_000)["payload"])
     assert big["miles_earned"] == 100
     payments.pay(core, wallet_id=wallet["wallet_id"], payload=_request(core, shop, amount=1000)["payload"], miles=100)
-    back = refunds.refund(core, merchant_id=shop["merchant_id"], payment_id=big["id"], amount=20_000)
+    back = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=big["id"], amount=20_000)
     assert back["miles_clawed"] == 4 and back["miles_claw_shortfall"] == 96  # only the 4 miles earned on 900 JPY cash were left
     assert parties.wallet_summary(core, wallet["wallet_id"])["miles"] == 0
     assert audit(core)["ok"]

@@ -5,9 +5,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import event, exc
 
-from pos.core import parties, payment_requests, payments
-from pos.core.audit import audit
+from pos.core import parties, payments
 from pos.core.errors import QrposError
+from pos.core.ledger.verify import audit
 
 from .worlds import ramen_shop
 
@@ -37,7 +37,7 @@ def test_payments_waiting_together_commit_together_and_declines_fail_alone(core)
     shop = ramen_shop(core)
     rich = parties.create_wallet(core, owner="Rich", currency="JPY", pin="1234", balance=100_000)["wallet_id"]
     broke = parties.create_wallet(core, owner="Broke", currency="JPY", pin="1234", balance=100)["wallet_id"]
-    reqs = [payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                     amount=1000, currency="JPY") for _ in range(10)]
     commits = _commits(core)
     release, blocker = _hold_the_leader(core)
@@ -58,14 +58,14 @@ def test_payments_waiting_together_commit_together_and_declines_fail_alone(core)
     assert commits[0] == 2  # the blocker's batch, then all ten payments in one commit
     assert parties.wallet_summary(core, rich)["balance"]["amount"] == 100_000 - 5000
     assert parties.wallet_summary(core, broke)["balance"]["amount"] == 100
-    assert [payment_requests.get_request(core, r["id"])["status"] for r in reqs] == ["paid", "awaiting_payment"] * 5
+    assert [payments.get_request(core, r["id"])["status"] for r in reqs] == ["paid", "awaiting_payment"] * 5
     assert audit(core)["ok"]
 
 
 def test_a_unit_meeting_a_conflict_is_rerun_alone_and_the_others_commit(core):
     shop = ramen_shop(core)
     wallet = parties.create_wallet(core, owner="W", currency="JPY", pin="1234", balance=100_000)["wallet_id"]
-    reqs = [payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                     amount=1000, currency="JPY") for _ in range(3)]
     runs = []
 
@@ -91,7 +91,7 @@ def test_a_unit_meeting_a_conflict_is_rerun_alone_and_the_others_commit(core):
 def test_a_bug_in_one_unit_reaches_its_caller_only(core):
     shop = ramen_shop(core)
     wallet = parties.create_wallet(core, owner="W", currency="JPY", pin="1234", balance=100_000)["wallet_id"]
-    req = payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                   amount=1000, currency="JPY")
 
     def buggy(conn):

@@ -3,10 +3,11 @@
 import pytest
 from sqlalchemy import delete, select, update
 
-from pos.core import journal, ledger, parties
-from pos.core.audit import audit
+from pos.core import ledger, parties
 from pos.core.errors import InsufficientFunds, LedgerInvariantBroken
 from pos.core.ledger import Leg
+from pos.core.ledger.verify import audit
+from pos.core.platform import journal
 from pos.core.store.schema import accounts, entries
 from pos.core.store.schema import journal as journal_table
 

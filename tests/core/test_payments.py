@@ -4,8 +4,7 @@ import dataclasses
 
 import pytest
 
-from pos.core import codec, parties, payment_requests, payments
-from pos.core.audit import audit
+from pos.core import codec, parties, payments
 from pos.core.errors import (
     CurrencyMismatch,
     IdempotencyKeyReused,
@@ -17,6 +16,7 @@ from pos.core.errors import (
     RequestCancelled,
     RequestExpired,
 )
+from pos.core.ledger.verify import audit
 
 from .worlds import ramen_shop, yen_wallet
 
@@ -27,7 +27,7 @@ def shop(core):
 
 
 def _request(core, shop, amount=1280, **kw):
-    return payment_requests.create_request(
+    return payments.create_request(
         core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"], amount=amount, currency="JPY", **kw
     )
 
@@ -54,7 +54,7 @@ def test_paying_moves_money_from_wallet_to_merchant_and_earns_miles(core, shop):
     assert paid["miles_earned"] == 6  # 1 mile per 200 JPY, rounded down
     summary = parties.wallet_summary(core, wallet["wallet_id"])
     assert summary["balance"]["amount"] == 3720 and summary["miles"] == 6
-    assert payment_requests.get_request(core, req["id"])["status"] == "paid"
+    assert payments.get_request(core, req["id"])["status"] == "paid"
     assert audit(core)["ok"]
 
 
@@ -72,13 +72,13 @@ def test_a_scan_of_a_paid_request_is_refused(core, shop):
     req = _request(core, shop)
     payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
     with pytest.raises(RequestAlreadyPaid):
-        payment_requests.scan(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
+        payments.scan(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
 
 
 def test_scanning_shows_the_payee_and_marks_the_customer_confirming(core, shop):
     wallet = yen_wallet(core)
     req = _request(core, shop)
-    scanned = payment_requests.scan(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
+    scanned = payments.scan(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
     assert scanned["status"] == "customer_confirming"
     assert scanned["payee"]["name_local"] == "渋谷ラーメン" and scanned["quote"] is None
 
@@ -89,9 +89,9 @@ def test_an_expired_request_cannot_be_paid_and_the_sweeper_closes_it(core, shop,
     clock.advance(60)
     with pytest.raises(RequestExpired):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
-    assert payment_requests.expire_due(core) == 1
-    assert payment_requests.get_request(core, req["id"])["status"] == "expired"
-    assert payment_requests.expire_due(core) == 0
+    assert payments.expire_due(core) == 1
+    assert payments.get_request(core, req["id"])["status"] == "expired"
+    assert payments.expire_due(core) == 0
     with pytest.raises(RequestExpired):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
     assert parties.wallet_summary(core, wallet["wallet_id"])["balance"]["amount"] == 10_000
@@ -107,7 +107,7 @@ def test_a_request_one_second_before_expiry_can_still_be_paid(core, shop, clock)
 def test_a_cancelled_request_cannot_be_paid(core, shop):
     wallet = yen_wallet(core)
     req = _request(core, shop)
-    payment_requests.cancel_request(core, merchant_id=shop["merchant_id"], request_id=req["id"])
+    payments.cancel_request(core, merchant_id=shop["merchant_id"], request_id=req["id"])
     with pytest.raises(RequestCancelled):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
 
@@ -117,16 +117,16 @@ def test_a_paid_request_cannot_be_cancelled(core, shop):
     req = _request(core, shop)
     payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
     with pytest.raises(RequestAlreadyPaid):
-        payment_requests.cancel_request(core, merchant_id=shop["merchant_id"], request_id=req["id"])
+        payments.cancel_request(core, merchant_id=shop["merchant_id"], request_id=req["id"])
 
 
 def test_another_merchant_cannot_see_or_cancel_a_request(core, shop):
     other = ramen_shop(core, name="Other Shop")
     req = _request(core, shop)
     with pytest.raises(NotFound):
-        payment_requests.get_request(core, req["id"], merchant_id=other["merchant_id"])
+        payments.get_request(core, req["id"], merchant_id=other["merchant_id"])
     with pytest.raises(NotFound):
-        payment_requests.cancel_request(core, merchant_id=other["merchant_id"], request_id=req["id"])
+        payments.cancel_request(core, merchant_id=other["merchant_id"], request_id=req["id"])
 
 
 def test_a_wallet_without_enough_money_is_declined_and_the_request_stays_open(core, shop):
@@ -134,7 +134,7 @@ def test_a_wallet_without_enough_money_is_declined_and_the_request_stays_open(co
     req = _request(core, shop)
     with pytest.raises(InsufficientFunds):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=req["payload"])
-    assert payment_requests.get_request(core, req["id"])["status"] == "awaiting_payment"
+    assert payments.get_request(core, req["id"])["status"] == "awaiting_payment"
     payments.pay(core, wallet_id=yen_wallet(core)["wallet_id"], payload=req["payload"])
 
 
@@ -167,7 +167,7 @@ def test_the_same_key_with_a_different_body_is_refused(core, shop):
     payments.pay(core, wallet_id=wallet["wallet_id"], payload=req1["payload"], idempotency_key="k-1")
     with pytest.raises(IdempotencyKeyReused):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=req2["payload"], idempotency_key="k-1")
-    assert payment_requests.get_request(core, req2["id"])["status"] == "awaiting_payment"
+    assert payments.get_request(core, req2["id"])["status"] == "awaiting_payment"
 
 
 def test_creating_a_request_twice_with_one_key_creates_one_request(core, shop):
@@ -184,13 +184,13 @@ def test_bad_amounts_are_refused(core, shop, amount):
 
 def test_a_price_in_another_currency_than_the_merchants_is_refused(core, shop):
     with pytest.raises(CurrencyMismatch):
-        payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"], amount=5,
+        payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"], amount=5,
                                 currency="USD")
 
 
 def test_a_static_code_lets_the_payer_enter_the_amount(core, shop):
     wallet = yen_wallet(core)
-    code = payment_requests.static_code(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"])
+    code = payments.static_code(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"])
     assert codec.inspect_payload(code["payload"])["fields"]["initiation"] == "static"
     with pytest.raises(InvalidAmount):
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=code["payload"])
@@ -210,7 +210,7 @@ def test_garbage_is_refused_as_a_payload_error(core, shop):
 
 def test_each_terminal_has_its_own_request_lifetime(core, shop):
     till = parties.create_terminal(core, merchant_id=shop["merchant_id"], label="Till 2", request_ttl_seconds=120)
-    req = payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=till["terminal_id"],
+    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=till["terminal_id"],
                                   amount=500, currency="JPY")
     assert req["expires_at"] == "2026-01-01T00:02:00Z" and req["terminal_id"] == till["terminal_id"]
     who = parties.authenticate_api_key(core, till["api_key"])
@@ -231,7 +231,7 @@ def test_a_rotated_key_stops_working_and_the_new_one_works(core, shop):
 
 def test_after_a_signing_key_rotation_old_and_new_codes_both_verify_everywhere(core, shop, db_url, clock):
     from pos.core.bootstrap import open_core
-    from pos.core.keys import rotate_signing_key
+    from pos.core.platform.keys import rotate_signing_key
 
     other_process = open_core(db_url, clock=clock, prepare_db=False)
     before = _request(core, shop)

@@ -12,17 +12,20 @@ import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings, strategies as st
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 from sqlalchemy import func, select
 
-from pos.core import parties, payment_requests, payments, quotes, refunds
-from pos.core.audit import audit
+from pos.core import parties, payments
 from pos.core.bootstrap import open_core
-from pos.core.clock import FixedClock
 from pos.core.errors import IdempotencyKeyReused, LedgerInvariantBroken, QrposError
-from pos.core.ids import IdGenerator
-from pos.core.store.schema import accounts, payments as payments_table, refunds as refunds_table
+from pos.core.ledger.verify import audit
+from pos.core.platform.clock import FixedClock
+from pos.core.platform.ids import IdGenerator
+from pos.core.store.schema import accounts
+from pos.core.store.schema import payments as payments_table
+from pos.core.store.schema import refunds as refunds_table
 
 from ..conftest import TEST_SETTINGS
 
@@ -47,7 +50,7 @@ def make_machine(url_factory):
                 core, name="Shibuya Ramen", mcc="5812", country="JP", city="Tokyo", currency="JPY",
                 miles_earn_per=200, fee_rate_bp=100,
             )
-            quotes.set_rate(core, base="JPY", quote="CNY", rate="0.0482", spread_bp=150)
+            payments.set_rate(core, base="JPY", quote="CNY", rate="0.0482", spread_bp=150)
             self.wallets = [
                 parties.create_wallet(core, owner="Hanako", currency="JPY", pin="1234", balance=20_000, miles=500),
                 parties.create_wallet(core, owner="Li Wei", currency="CNY", pin="8888", balance=50_000, miles=0),
@@ -73,9 +76,9 @@ def make_machine(url_factory):
               use_key=st.booleans())
         def create(self, amount, ttl, use_key):
             key = self._key(use_key)
-            call = dict(fn=payment_requests.create_request, merchant_id=self.shop["merchant_id"],
+            call = dict(fn=payments.create_request, merchant_id=self.shop["merchant_id"],
                         terminal_id=self.shop["terminal_id"], amount=amount, currency="JPY", expires_in=ttl)
-            result = payment_requests.create_request(self.core, **{k: v for k, v in call.items() if k != "fn"},
+            result = payments.create_request(self.core, **{k: v for k, v in call.items() if k != "fn"},
                                              idempotency_key=key)
             self._remember(key, call, result)
             return result
@@ -83,7 +86,7 @@ def make_machine(url_factory):
         @rule(request=requests, wallet=st.integers(0, 2))
         def scan(self, request, wallet):
             try:
-                payment_requests.scan(self.core, wallet_id=self.wallets[wallet]["wallet_id"], payload=request["payload"])
+                payments.scan(self.core, wallet_id=self.wallets[wallet]["wallet_id"], payload=request["payload"])
             except QrposError:
                 pass
 
@@ -113,10 +116,10 @@ def make_machine(url_factory):
             if amount <= 0:
                 return
             key = self._key(use_key)
-            call = dict(fn=refunds.refund, merchant_id=self.shop["merchant_id"], payment_id=payment["id"],
+            call = dict(fn=payments.refund, merchant_id=self.shop["merchant_id"], payment_id=payment["id"],
                         amount=amount)
             try:
-                result = refunds.refund(self.core, **{k: v for k, v in call.items() if k != "fn"},
+                result = payments.refund(self.core, **{k: v for k, v in call.items() if k != "fn"},
                                         idempotency_key=key)
             except LedgerInvariantBroken:
                 raise
@@ -127,18 +130,18 @@ def make_machine(url_factory):
         @rule(request=requests)
         def cancel(self, request):
             try:
-                payment_requests.cancel_request(self.core, merchant_id=self.shop["merchant_id"], request_id=request["id"])
+                payments.cancel_request(self.core, merchant_id=self.shop["merchant_id"], request_id=request["id"])
             except QrposError:
                 pass
 
         @rule(seconds=st.sampled_from([1, 29, 61, 300]))
         def time_passes_and_the_sweeper_runs(self, seconds):
             self.clock.advance(seconds)
-            payment_requests.expire_due(self.core)
+            payments.expire_due(self.core)
 
         @rule(amount=st.integers(1, 100_000))
         def quote(self, amount):
-            q = quotes.quote(self.core, wallet_id=self.wallets[1]["wallet_id"], amount=amount, currency="JPY")
+            q = payments.quote(self.core, wallet_id=self.wallets[1]["wallet_id"], amount=amount, currency="JPY")
             assert q["pay"]["amount"] * 10000 >= amount * 482  # never below the mid rate
 
         @rule(data=st.data())

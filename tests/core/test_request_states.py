@@ -4,39 +4,39 @@ import itertools
 
 import pytest
 
-from pos.core import requests as rq
 from pos.core.errors import IllegalTransition, RequestAlreadyPaid, RequestCancelled, RequestExpired, StateConflict
+from pos.core.payments import states
 
-STATES = [rq.AWAITING, rq.CONFIRMING, rq.PAID, rq.EXPIRED, rq.CANCELLED, rq.PARTIALLY_REFUNDED, rq.REFUNDED]
+STATES = [states.AWAITING, states.CONFIRMING, states.PAID, states.EXPIRED, states.CANCELLED, states.PARTIALLY_REFUNDED, states.REFUNDED]
 LEGAL = {
-    (rq.AWAITING, rq.CONFIRMING), (rq.AWAITING, rq.PAID), (rq.AWAITING, rq.EXPIRED), (rq.AWAITING, rq.CANCELLED),
-    (rq.CONFIRMING, rq.CONFIRMING), (rq.CONFIRMING, rq.PAID), (rq.CONFIRMING, rq.EXPIRED),
-    (rq.CONFIRMING, rq.CANCELLED), (rq.PAID, rq.PARTIALLY_REFUNDED), (rq.PAID, rq.REFUNDED),
-    (rq.PARTIALLY_REFUNDED, rq.PARTIALLY_REFUNDED), (rq.PARTIALLY_REFUNDED, rq.REFUNDED),
+    (states.AWAITING, states.CONFIRMING), (states.AWAITING, states.PAID), (states.AWAITING, states.EXPIRED), (states.AWAITING, states.CANCELLED),
+    (states.CONFIRMING, states.CONFIRMING), (states.CONFIRMING, states.PAID), (states.CONFIRMING, states.EXPIRED),
+    (states.CONFIRMING, states.CANCELLED), (states.PAID, states.PARTIALLY_REFUNDED), (states.PAID, states.REFUNDED),
+    (states.PARTIALLY_REFUNDED, states.PARTIALLY_REFUNDED), (states.PARTIALLY_REFUNDED, states.REFUNDED),
 }
 
 
 @pytest.mark.parametrize("current,new", sorted(itertools.product(STATES, STATES)))
 def test_only_the_drawn_transitions_are_legal(current, new):
     if (current, new) in LEGAL:
-        rq.check_transition("pr_X", current, new)
+        states.check_transition("pr_X", current, new)
     else:
         with pytest.raises(StateConflict):
-            rq.check_transition("pr_X", current, new)
+            states.check_transition("pr_X", current, new)
 
 
 @pytest.mark.parametrize(
     "current,error",
-    [(rq.PAID, RequestAlreadyPaid), (rq.REFUNDED, RequestAlreadyPaid), (rq.EXPIRED, RequestExpired),
-     (rq.CANCELLED, RequestCancelled)],
+    [(states.PAID, RequestAlreadyPaid), (states.REFUNDED, RequestAlreadyPaid), (states.EXPIRED, RequestExpired),
+     (states.CANCELLED, RequestCancelled)],
 )
 def test_paying_a_closed_request_says_why(current, error):
     with pytest.raises(error):
-        rq.check_transition("pr_X", current, rq.PAID)
+        states.check_transition("pr_X", current, states.PAID)
 
 
 def test_a_final_state_is_final():
-    for final in rq.FINAL:
-        assert rq.TRANSITIONS[final] == set()
+    for final in states.FINAL:
+        assert states.TRANSITIONS[final] == set()
     with pytest.raises(IllegalTransition):
-        rq.check_transition("pr_X", rq.AWAITING, rq.REFUNDED)
+        states.check_transition("pr_X", states.AWAITING, states.REFUNDED)

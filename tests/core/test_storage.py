@@ -9,7 +9,7 @@ import textwrap
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from pos.core import parties, payment_requests, payments
+from pos.core import parties, payments
 from pos.core.bootstrap import open_core, prepare
 from pos.core.store import migrate
 from pos.core.store.schema import metadata
@@ -28,7 +28,7 @@ def test_migrating_a_live_database_again_changes_nothing(core):
     shop = ramen_shop(core)
     prepare(core)
     prepare(core)
-    assert payment_requests.static_code(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"])
+    assert payments.static_code(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"])
 
 
 def test_sqlite_runs_in_wal_mode_with_full_synchronous_writes(core):
@@ -47,7 +47,7 @@ CRASHER = textwrap.dedent(
     import os, sys
     from pos.core.bootstrap import open_core
     from pos.core import payments
-    from pos.core.clock import FixedClock
+    from pos.core.platform.clock import FixedClock
     core = open_core(sys.argv[1], clock=FixedClock(int(sys.argv[4])), prepare_db=False)
     paid = payments.pay(core, wallet_id=sys.argv[2], payload=sys.argv[3])
     print(paid["id"], flush=True)   # the acknowledgement
@@ -58,7 +58,7 @@ CRASHER = textwrap.dedent(
 
 def test_an_acknowledged_payment_survives_the_process_being_killed(core, db_url, clock):
     shop, wallet = ramen_shop(core), yen_wallet(core)
-    req = payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                   amount=1280, currency="JPY")
     result = subprocess.run([sys.executable, "-c", CRASHER, db_url, wallet["wallet_id"], req["payload"], str(clock.now_us())],
                             capture_output=True, text=True, timeout=120, env={**os.environ})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pos.core import parties, quotes
+from pos.core import parties, payments
 
 
 def ramen_shop(core, **overrides):
@@ -24,4 +24,4 @@ def yuan_wallet(core, balance=100_000, miles=0):
 
 
 def jpy_cny_rate(core, rate="0.0482", spread_bp=150):
-    return quotes.set_rate(core, base="JPY", quote="CNY", rate=rate, spread_bp=spread_bp)
+    return payments.set_rate(core, base="JPY", quote="CNY", rate=rate, spread_bp=spread_bp)

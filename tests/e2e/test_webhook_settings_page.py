@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from pos.core import payment_requests
+from pos.core import payments
 from tests.core.worlds import ramen_shop
 
 expect = pytest.importorskip("playwright.sync_api").expect
@@ -34,7 +34,7 @@ def test_a_manager_adds_an_endpoint_sees_its_secret_once_and_disables_it(page, l
     expect(row).to_contain_text("https://shop.example/qrpos-webhooks")
     expect(row.locator(".badge")).to_have_text("enabled")
 
-    payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"], amount=1200,
+    payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"], amount=1200,
                             currency="JPY")  # an event, so a delivery is queued for the new endpoint
     page.screenshot(path=str(tmp_path / "webhook-secret.png"), full_page=True)
     page.reload()

@@ -6,10 +6,10 @@ import httpx
 import pytest
 
 from pos import create_app
-from pos.core import payment_requests
+from pos.core import payments
 from pos.core.bootstrap import open_core
-from pos.core.clock import FixedClock
-from pos.core.ids import IdGenerator
+from pos.core.platform.clock import FixedClock
+from pos.core.platform.ids import IdGenerator
 from tests.conftest import TEST_SETTINGS
 from tests.core.worlds import jpy_cny_rate, ramen_shop, yen_wallet, yuan_wallet
 from tests.web.conftest import TEST_CONFIG
@@ -17,7 +17,7 @@ from tests.web.conftest import TEST_CONFIG
 
 def new_request(core, shop, amount=1280, currency="JPY") -> dict:
     """A signed dynamic payment request of the shop, as its till would make it."""
-    return payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    return payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                    amount=amount, currency=currency)
 
 

@@ -8,12 +8,12 @@ import cv2
 import pytest
 from click.testing import CliRunner
 
-from wallet_app import scanner
-from wallet_app.cli import cli
 from tests.core.worlds import yen_wallet
 from tests.wallet.conftest import new_request
 from tests.wallet.images import blank_frame, mjpeg_stream, on_canvas, qr_image
 from tests.wallet.test_client import LosesPaymentAnswers
+from wallet_app import scanner
+from wallet_app.cli import cli
 
 
 @pytest.fixture

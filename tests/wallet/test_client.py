@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from wallet_app.client import ApiError, ServerUnreachable, WalletClient
 from tests.wallet.conftest import new_request
+from wallet_app.client import ApiError, ServerUnreachable, WalletClient
 
 
 class LosesPaymentAnswers(httpx.BaseTransport):

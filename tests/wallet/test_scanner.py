@@ -9,11 +9,19 @@ import cv2
 import numpy as np
 import pytest
 
+from tests.wallet.images import (
+    blank_frame,
+    mjpeg_stream,
+    noisy,
+    on_canvas,
+    qr_image,
+    rotated,
+    scaled,
+    tilted,
+    write_video,
+)
 from wallet_app import scanner
 from wallet_app.scanner import NoCodeFound, SourceUnavailable, decode_frame, parse_source
-from tests.wallet.images import (
-    blank_frame, mjpeg_stream, noisy, on_canvas, qr_image, rotated, scaled, tilted, write_video,
-)
 
 
 def save(tmp_path, name, image):

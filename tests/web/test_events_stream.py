@@ -92,7 +92,7 @@ def test_an_unknown_request_has_no_stream(world):
 
 
 def test_the_sweeper_expires_a_request_and_its_stream_says_so(app, world, clock, core):
-    from pos.cli_serve import sweep_loop
+    from pos.cli.serve import sweep_loop
 
     request = create_request(world.merchant, expires_in=30)
     stop = threading.Event()

@@ -18,9 +18,9 @@ import pytest
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from pos.core import webhooks
 from pos.core.bootstrap import open_core
-from pos.core.context import Settings
+from pos.core.platform import webhooks
+from pos.core.platform.context import Settings
 from tests.core.worlds import ramen_shop, yen_wallet
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,9 +159,9 @@ def test_the_worker_sends_what_was_queued_before_it_started(db_url, receiver):
     shop = ramen_shop(core)
     receiver.secret = webhooks.register_endpoint(core, merchant_id=shop["merchant_id"], url=receiver.url)["secret"]
     receiver.calls = 1  # no failure this time
-    from pos.core import payment_requests
+    from pos.core import payments
 
-    request = payment_requests.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+    request = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                       amount=500, currency="JPY")
     env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
     worker = subprocess.Popen([sys.executable, "-c", "from pos.cli import main; main()", "worker", "--interval", "0.05"],

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from pos import create_app
-from pos.core import webhooks
-from pos.core.clock import iso
+from pos.core.platform import webhooks
+from pos.core.platform.clock import iso
 from pos.web.config import ensure_secret_key
 from pos.webhook_sender import Sender
 from tests.web.conftest import TEST_CONFIG, create_request
@@ -79,7 +79,7 @@ def test_guessing_keys_is_slowed_down_with_a_friendly_page(core, world):
     assert codes == [401, 401, 401, 429]
     refused = client.post("/terminal/login", data={"api_key": world.merchant.token, "csrf_token": token})
     assert refused.status_code == 429 and "Too many sign-in attempts" in refused.text
-    assert refused.headers["Retry-After"] == "60"
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60  # seconds left in the window, never 0
 
 
 def test_signed_out_pages_redirect_to_sign_in_and_change_nothing(client, world, core):

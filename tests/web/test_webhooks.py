@@ -8,8 +8,8 @@ import json
 import httpx
 import pytest
 
-from pos.core import webhooks
-from pos.core.clock import US
+from pos.core.platform import webhooks
+from pos.core.platform.clock import US
 from pos.webhook_sender import Sender
 from tests.web.conftest import create_request, error_code
 

@@ -52,13 +52,13 @@ class NotQrpos(PayloadError):
 
 
 __all__ = [
-    "PayloadError",
-    "PayloadTooLong",
-    "PayloadStructureError",
+    "BadValue",
     "CrcMismatch",
     "MissingObject",
-    "BadValue",
+    "NotQrpos",
+    "PayloadError",
+    "PayloadStructureError",
+    "PayloadTooLong",
     "ProfileViolation",
     "SignatureInvalid",
-    "NotQrpos",
 ]

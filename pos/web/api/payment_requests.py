@@ -3,7 +3,7 @@
 from apiflask import APIBlueprint
 from flask import current_app, g, request
 
-from pos.core import codes, payment_requests
+from pos.core import payments
 from pos.web import schemas, sse
 from pos.web.api import document
 from pos.web.auth import core, idempotency_key, merchant_required
@@ -20,7 +20,7 @@ AUTH = "MerchantKey"
 @document(bp, "Create a payment request (a dynamic QR code)", auth=AUTH, errors=[400, 404], idempotent=True,
           description="The response's `payload` is the EMVCo text to show as a QR code; it expires at `expires_at`.")
 def create_request(body: schemas.CreatePaymentRequest):
-    data = payment_requests.create_request(
+    data = payments.create_request(
         core(), merchant_id=g.merchant["merchant_id"], terminal_id=g.merchant["terminal_id"], amount=body.amount,
         currency=body.currency, reference=body.reference, expires_in=body.expires_in,
         idempotency_key=idempotency_key(),
@@ -33,7 +33,7 @@ def create_request(body: schemas.CreatePaymentRequest):
 @bp.output(schemas.PaymentRequest)
 @document(bp, "Read a payment request", auth=AUTH, errors=[404])
 def get_request(request_id: str):
-    return render(payment_requests.get_request(core(), request_id, merchant_id=g.merchant["merchant_id"]))
+    return render(payments.get_request(core(), request_id, merchant_id=g.merchant["merchant_id"]))
 
 
 @bp.post("/payment-requests/<id:request_id>/cancel")
@@ -41,7 +41,7 @@ def get_request(request_id: str):
 @bp.output(schemas.PaymentRequest)
 @document(bp, "Cancel an open payment request", auth=AUTH, errors=[404, 409], idempotent=True)
 def cancel_request(request_id: str):
-    data = payment_requests.cancel_request(core(), merchant_id=g.merchant["merchant_id"], request_id=request_id,
+    data = payments.cancel_request(core(), merchant_id=g.merchant["merchant_id"], request_id=request_id,
                                    idempotency_key=idempotency_key())
     return render(data)
 
@@ -65,7 +65,7 @@ def request_events(request_id: str):
 @document(bp, "Charge a consumer-presented payment code", auth=AUTH, errors=[400, 402, 404, 409], idempotent=True,
           description="The till scans the code the wallet shows; the amount is charged at once.")
 def create_charge(body: schemas.CreateCharge):
-    data = codes.charge(
+    data = payments.charge(
         core(), merchant_id=g.merchant["merchant_id"], terminal_id=g.merchant["terminal_id"], code=body.code,
         amount=body.amount, currency=body.currency, reference=body.reference, idempotency_key=idempotency_key(),
     )
@@ -77,5 +77,5 @@ def create_charge(body: schemas.CreateCharge):
 @bp.output(schemas.Out)
 @document(bp, "The terminal's static merchant code (the payer enters the amount)", auth=AUTH)
 def static_code():
-    return render(payment_requests.static_code(core(), merchant_id=g.merchant["merchant_id"],
+    return render(payments.static_code(core(), merchant_id=g.merchant["merchant_id"],
                                        terminal_id=g.merchant["terminal_id"]))

@@ -3,9 +3,9 @@
 from apiflask import APIBlueprint
 from flask import g
 
-from pos.core import payments, refunds, reports
-from pos.core.clock import US
+from pos.core import payments, reports
 from pos.core.errors import InvalidInput
+from pos.core.platform.clock import US
 from pos.web import schemas
 from pos.web.api import document
 from pos.web.auth import core, idempotency_key, merchant_required
@@ -53,7 +53,7 @@ def get_payment(payment_id: str):
 @document(bp, "Refund a payment, fully or in part", auth=AUTH, errors=[400, 402, 404, 409], idempotent=True,
           description="Cash and miles go back in proportion to how the price was paid, at the payment's own rate.")
 def create_refund(payment_id: str, body: schemas.CreateRefund):
-    data = refunds.refund(core(), merchant_id=g.merchant["merchant_id"], payment_id=payment_id, amount=body.amount,
+    data = payments.refund(core(), merchant_id=g.merchant["merchant_id"], payment_id=payment_id, amount=body.amount,
                           idempotency_key=idempotency_key())
     return render(data, 201)
 
@@ -63,7 +63,7 @@ def create_refund(payment_id: str, body: schemas.CreateRefund):
 @bp.output(schemas.RefundList)
 @document(bp, "List a payment's refunds", auth=AUTH, errors=[404])
 def list_refunds(payment_id: str):
-    rows = refunds.list_refunds(core(), payment_id, merchant_id=g.merchant["merchant_id"])
+    rows = payments.list_refunds(core(), payment_id, merchant_id=g.merchant["merchant_id"])
     return render({"object": "list", "data": rows})
 
 

@@ -3,7 +3,7 @@
 from apiflask import APIBlueprint
 from flask import g
 
-from pos.core import sessions
+from pos.core.parties import sessions
 from pos.web import schemas
 from pos.web.api import document
 from pos.web.auth import bearer_token, core, wallet_required

@@ -3,7 +3,7 @@
 from apiflask import APIBlueprint
 from flask import g
 
-from pos.core import codes, parties, payment_requests, payments, reports
+from pos.core import parties, payments, reports
 from pos.web import schemas
 from pos.web.api import document
 from pos.web.api.payments import list_query
@@ -23,7 +23,7 @@ AUTH = "WalletSession"
           description="Checks the payload's signature, moves the request to `customer_confirming`, and quotes "
           "the price in the wallet's currency when it differs (`quote` is null otherwise).")
 def scan(body: schemas.CreateScan):
-    return render(payment_requests.scan(core(), wallet_id=g.wallet_id, payload=body.payload))
+    return render(payments.scan(core(), wallet_id=g.wallet_id, payload=body.payload))
 
 
 @bp.post("/payments")
@@ -69,4 +69,4 @@ def wallet_payment(payment_id: str):
 @bp.output(schemas.PaymentCode, status_code=201)
 @document(bp, "A one-time payment code for the till to scan (about a minute)", auth=AUTH)
 def payment_code():
-    return render(codes.create_payment_code(core(), wallet_id=g.wallet_id), 201)
+    return render(payments.create_payment_code(core(), wallet_id=g.wallet_id), 201)

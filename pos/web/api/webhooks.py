@@ -3,7 +3,7 @@
 from apiflask import APIBlueprint
 from flask import g
 
-from pos.core import webhooks
+from pos.core.platform import webhooks
 from pos.web import schemas
 from pos.web.api import document
 from pos.web.auth import core, merchant_required

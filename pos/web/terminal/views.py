@@ -6,8 +6,8 @@ from apiflask import APIBlueprint
 from flask import flash, g, redirect, render_template, request, session, url_for
 from pydantic import ValidationError
 
-from pos.core import webhooks
 from pos.core.errors import InvalidInput, Unauthorized
+from pos.core.platform import webhooks
 from pos.web.auth import core
 from pos.web.schemas import CreateWebhookEndpoint
 from pos.web.terminal import guard

@@ -5,7 +5,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pos.cli_inspect import inspect_command
+from pos.cli.inspect import inspect_command
 from pos.core.codec import build_signed_request, inspect_payload
 
 from .test_signed_request import RAMEN

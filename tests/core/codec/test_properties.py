@@ -14,8 +14,8 @@ from pos.core.codec import (
     encode,
     inspect_payload,
     read_signed_request,
+    tlv,
 )
-from pos.core.codec import tlv
 from pos.core.codec.crc import crc16
 from pos.core.codec.values import minor_to_amount
 from pos.core.money import CURRENCIES

@@ -10,9 +10,9 @@ import hashlib
 
 from sqlalchemy import delete, insert, select
 
-from pos.core.clock import US, iso
 from pos.core.errors import Unauthorized
-from pos.core.parties import authenticate_wallet
+from pos.core.parties.wallets import authenticate_wallet
+from pos.core.platform.clock import US, iso
 from pos.core.store.schema import wallet_sessions
 
 TOKEN_PREFIX = "ws_"

@@ -6,21 +6,22 @@ Listings page with a cursor (``starting_after`` = the last id seen), newest firs
 
 from __future__ import annotations
 
-from datetime import date as Date, datetime, time, timedelta
+from datetime import date as Date
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, func, or_, select
 
-from pos.core import requests as rq
-from pos.core.clock import US
 from pos.core.errors import InvalidInput, NotFound
-from pos.core.parties import get_merchant_row
-from pos.core.payments import payment_view
+from pos.core.parties.merchants import get_merchant_row
+from pos.core.payments import states
+from pos.core.payments.settlement import payment_view
+from pos.core.platform.clock import US
+from pos.core.platform.webhooks import event_view
 from pos.core.store.schema import events, payment_requests, payments, refunds
-from pos.core.webhooks import event_view
 
 MAX_PAGE = 100
-PAYMENT_STATUSES = rq.SETTLED
+PAYMENT_STATUSES = states.SETTLED
 
 
 def list_payments(
@@ -120,7 +121,7 @@ def daily_report(core, *, merchant_id: str, day: str, tz: str = "UTC") -> dict:
         "refunds": {"count": int(ref[0]), "amount": money(ref[1])},
         "fees": money(fees),
         "net": money(gross - int(ref[1]) - fees),
-        "requests": {status: int(by_status.get(status, 0)) for status in rq.TRANSITIONS},
+        "requests": {status: int(by_status.get(status, 0)) for status in states.TRANSITIONS},
     }
 
 
@@ -133,6 +134,6 @@ def request_events(core, *, request_id: str, merchant_id: str, after_seq: int = 
             raise NotFound(f"payment request {request_id} does not exist", code="REQUEST_NOT_FOUND")
         rows = conn.execute(select(events).where(events.c.request_id == request_id, events.c.seq > after_seq)
                             .order_by(events.c.seq).limit(limit)).all()
-    return {"status": row.status, "final": row.status in rq.FINAL,
+    return {"status": row.status, "final": row.status in states.FINAL,
             "events": [(r.seq, event_view(r)) for r in rows]}
 

@@ -11,8 +11,8 @@ customer is confirming; the sweeper (:func:`pos.core.payment_requests.expire_due
 
 from __future__ import annotations
 
-from pos.core.clock import iso
 from pos.core.errors import IllegalTransition, RequestAlreadyPaid, RequestCancelled, RequestExpired
+from pos.core.platform.clock import iso
 
 AWAITING = "awaiting_payment"
 CONFIRMING = "customer_confirming"

@@ -9,10 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from pos.core import fx, ledger, miles as miles_rules
+from pos.core import ledger
 from pos.core.errors import InvalidInput, MilesLimitExceeded, MilesNotAccepted
 from pos.core.ledger import Leg
 from pos.core.money import Money
+from pos.core.payments import fx
+from pos.core.payments import miles as miles_rules
 
 
 @dataclass(frozen=True)

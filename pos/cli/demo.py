@@ -10,7 +10,7 @@ DEFAULT_DB = "instance/qrpos-demo.db"
 
 
 def register(cli):
-    from pos.cli import handled
+    from pos.cli.common import handled
 
     @cli.command()
     @click.option("--db-file", default=DEFAULT_DB, show_default=True, help="SQLite file, recreated each run.")
@@ -19,7 +19,7 @@ def register(cli):
     @handled
     def demo(obj, db_file, keep):
         """Set up the demo shops and wallets on SQLite and run the tourist walkthrough."""
-        from pos.cli_inspect import read_image
+        from pos.cli.inspect import read_image
         from pos.core.bootstrap import open_core
         from pos.demo import seed, walkthrough
 

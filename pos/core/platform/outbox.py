@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, insert, select
 
-from pos.core.journal import canonical_json
+from pos.core.platform.journal import canonical_json
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import events, webhook_deliveries, webhook_endpoints
 

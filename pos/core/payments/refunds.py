@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select, update
 
-from pos.core import events, idempotency, journal, ledger, requests as rq
-from pos.core.clock import iso
+from pos.core import ledger
 from pos.core.errors import InvalidAmount, RefundExceedsPayment
 from pos.core.ledger import Leg
-from pos.core.miles import cumulative_step, share
-from pos.core.parties import get_merchant_row, get_wallet_row
-from pos.core.payments import payment_row, payment_view
+from pos.core.parties.merchants import get_merchant_row
+from pos.core.parties.wallets import get_wallet_row
+from pos.core.payments import states
+from pos.core.payments.miles import cumulative_step, share
+from pos.core.payments.settlement import payment_row, payment_view
+from pos.core.platform import idempotency, journal, outbox
+from pos.core.platform.clock import iso
 from pos.core.store.schema import payment_requests, payments, refunds
 
 
@@ -98,9 +101,9 @@ def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
         txs.append(ledger.post(conn, tx_id=core.ids.new("tx"), kind="miles_clawback", currency=ledger.MILES,
                                legs=[Leg(wallet.miles_account_id, -clawed), Leg(issuance, clawed)], **post))
 
-    status = rq.REFUNDED if after == price else rq.PARTIALLY_REFUNDED
+    status = states.REFUNDED if after == price else states.PARTIALLY_REFUNDED
     request = conn.execute(select(payment_requests).where(payment_requests.c.id == pay.request_id)).one()
-    rq.check_transition(request.id, request.status, status)
+    states.check_transition(request.id, request.status, status)
     conn.execute(update(payments).where(payments.c.id == pay.id).values(refunded_amount=after, status=status))
     conn.execute(update(payment_requests).where(payment_requests.c.id == pay.request_id)
                  .values(status=status, updated_at=now))
@@ -113,7 +116,7 @@ def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
     row = conn.execute(select(refunds).where(refunds.c.id == refund_id)).one()
     data = view(row, pay)
     data["payment"] = payment_view(payment_row(conn, pay.id))
-    events.record(conn, core, "refund.succeeded", merchant_id=pay.merchant_id, request_id=pay.request_id,
+    outbox.record(conn, core, "refund.succeeded", merchant_id=pay.merchant_id, request_id=pay.request_id,
                   payment_id=pay.id, data=data)
     journal.append(conn, "refund.created", {"refund": refund_id, "payment": pay.id,
                                             "transactions": [t for t in txs if t]}, now)

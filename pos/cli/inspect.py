@@ -31,7 +31,7 @@ def _database_keys(url: str) -> dict[str, bytes]:
     """The signing keys of a qrpos database, read without migrating or writing anything."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from pos.core.context import Core
+    from pos.core.platform.context import Core
     from pos.core.store.db import Database
 
     try:

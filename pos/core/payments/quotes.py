@@ -6,11 +6,12 @@ from fractions import Fraction
 
 from sqlalchemy import Connection, delete, insert, select
 
-from pos.core import fx, journal
-from pos.core.clock import US, iso
 from pos.core.errors import InvalidInput, NotFound, QuoteExpired
 from pos.core.money import Money, check_currency
-from pos.core.parties import get_wallet_row
+from pos.core.parties.wallets import get_wallet_row
+from pos.core.payments import fx
+from pos.core.platform import journal
+from pos.core.platform.clock import US, iso
 from pos.core.store.schema import fx_rates, quotes
 
 

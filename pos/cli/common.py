@@ -1,7 +1,4 @@
-"""`qrpos`: server and operator commands. Thin: each command parses, calls the core, prints.
-
-Every command takes ``--json`` for scripts; errors are one readable line on stderr and exit 1.
-"""
+"""What every ``qrpos`` command shares: the lazily opened core, one-line errors, JSON output."""
 
 from __future__ import annotations
 
@@ -58,27 +55,3 @@ def emit(data, as_json: bool, text: str | None = None) -> None:
 
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-
-
-@click.group()
-@click.version_option(package_name="qrpos")
-@click.option("--db", "db_url", envvar="QRPOS_DATABASE_URL", help="Database URL (default sqlite:///qrpos.db).")
-@click.pass_context
-def cli(ctx, db_url):
-    """qrpos: a QR-code point-of-sale simulator."""
-    ctx.obj = Context(db_url)
-
-
-from pos.cli_demo import register as _register_demo  # noqa: E402
-from pos.cli_inspect import inspect_command  # noqa: E402
-from pos.cli_operator import register as _register_operator  # noqa: E402
-from pos.cli_serve import register as _register_serve  # noqa: E402
-
-_register_operator(cli)
-_register_serve(cli)
-_register_demo(cli)
-cli.add_command(inspect_command)
-
-
-def main():
-    cli(prog_name="qrpos")

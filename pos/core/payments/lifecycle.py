@@ -10,14 +10,16 @@ import re
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from pos.core import codec, events, idempotency, journal, quotes, requests as rq
-from pos.core.clock import US
+from pos.core import codec
 from pos.core.errors import InvalidAmount, InvalidInput, NotFound, PayloadError, RequestExpired
 from pos.core.money import Money
-from pos.core.parties import _check_ttl, get_merchant_row, get_wallet_row, shop_rows
+from pos.core.parties.merchants import check_ttl, get_merchant_row, shop_rows
+from pos.core.parties.wallets import get_wallet_row
+from pos.core.payments import quotes, states
+from pos.core.platform import idempotency, journal, outbox
+from pos.core.platform.clock import US
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import payment_requests
-
 
 _REFERENCE = re.compile(r"^[\x20-\x7e]{1,25}$")
 
@@ -73,7 +75,7 @@ def create_request(
     if reference is not None and not _REFERENCE.match(reference):
         raise InvalidInput("reference must be 1-25 printable ASCII characters", code="INVALID_REFERENCE")
     if expires_in is not None:
-        _check_ttl(expires_in)
+        check_ttl(expires_in)
     body = {"terminal": terminal_id, "amount": amount, "currency": currency, "reference": reference,
             "expires_in": expires_in}
     signing_key = core.keyring.active()  # before the write transaction: it may read the key table
@@ -88,14 +90,14 @@ def create_request(
         conn.execute(
             insert(payment_requests).values(
                 id=request_id, kind="dynamic", merchant_id=merchant_id, terminal_id=terminal_id, amount=amount,
-                currency=currency, reference=reference, status=rq.AWAITING, payload=payload, created_at=now,
+                currency=currency, reference=reference, status=states.AWAITING, payload=payload, created_at=now,
                 expires_at=expires_at, updated_at=now,
             )
         )
         journal.append(conn, "request.created", {"request": request_id, "amount": amount, "currency": currency}, now)
         row = conn.execute(select(payment_requests).where(payment_requests.c.id == request_id)).one()
-        data = rq.view(row)
-        events.record(conn, core, "payment_request.created", merchant_id=merchant_id, request_id=request_id, data=data)
+        data = states.view(row)
+        outbox.record(conn, core, "payment_request.created", merchant_id=merchant_id, request_id=request_id, data=data)
         return data
 
     return idempotency.run(
@@ -116,7 +118,7 @@ def static_code(core, *, merchant_id: str, terminal_id: str) -> dict:
 def get_request(core, request_id: str, *, merchant_id: str | None = None) -> dict:
     with core.db.read() as conn:
         row = request_row(conn, request_id, merchant_id)
-        return rq.view(row, get_merchant_row(conn, row.merchant_id))
+        return states.view(row, get_merchant_row(conn, row.merchant_id))
 
 
 _REQUEST = Prepared(select(payment_requests).where(payment_requests.c.id == bindparam("request")))
@@ -154,9 +156,9 @@ def _move(conn, core, row, new_status: str, *, allowed_from, extra_where=()) -> 
 
 def refuse_closed(conn, core, request_id: str, new_status: str) -> None:
     current = request_row(conn, request_id)
-    if current.status in rq.OPEN and current.expires_at is not None and current.expires_at <= core.now():
+    if current.status in states.OPEN and current.expires_at is not None and current.expires_at <= core.now():
         raise RequestExpired(f"payment request {request_id} has expired")
-    rq.check_transition(request_id, current.status, new_status)
+    states.check_transition(request_id, current.status, new_status)
 
 
 def scan(core, *, wallet_id: str, payload: str) -> dict:
@@ -168,19 +170,19 @@ def scan(core, *, wallet_id: str, payload: str) -> dict:
         if fields.amount_minor is None:
             merchant = get_merchant_row(conn, fields.merchant_id)
             return {"object": "static_code", "id": fields.request_id, "status": "open", "amount": None,
-                    "currency": merchant.currency, "payee": rq.view_payee(merchant), "quote": None}
+                    "currency": merchant.currency, "payee": states.view_payee(merchant), "quote": None}
         row = request_row(conn, fields.request_id)
         now = core.now()
-        if row.status in rq.OPEN and row.expires_at <= now:
+        if row.status in states.OPEN and row.expires_at <= now:
             raise RequestExpired(f"payment request {row.id} has expired")
-        if not _move(conn, core, row, rq.CONFIRMING, allowed_from=rq.OPEN):
-            refuse_closed(conn, core, row.id, rq.CONFIRMING)
-        if row.status == rq.AWAITING:
-            events.record(conn, core, "payment_request.customer_confirming", merchant_id=row.merchant_id,
-                          request_id=row.id, data={"id": row.id, "status": rq.CONFIRMING})
+        if not _move(conn, core, row, states.CONFIRMING, allowed_from=states.OPEN):
+            refuse_closed(conn, core, row.id, states.CONFIRMING)
+        if row.status == states.AWAITING:
+            outbox.record(conn, core, "payment_request.customer_confirming", merchant_id=row.merchant_id,
+                          request_id=row.id, data={"id": row.id, "status": states.CONFIRMING})
         merchant = get_merchant_row(conn, row.merchant_id)
         quote = quotes.create(conn, core, wallet=wallet, request_id=row.id, price=Money(row.amount, row.currency))
-        data = rq.view(conn.execute(select(payment_requests).where(payment_requests.c.id == row.id)).one(), merchant)
+        data = states.view(conn.execute(select(payment_requests).where(payment_requests.c.id == row.id)).one(), merchant)
         data["quote"] = quote
         journal.append(conn, "request.scanned", {"request": row.id, "wallet": wallet.id,
                                                  "quote": quote and quote["id"]}, now)
@@ -192,11 +194,11 @@ def scan(core, *, wallet_id: str, payload: str) -> dict:
 def cancel_request(core, *, merchant_id: str, request_id: str, idempotency_key: str | None = None) -> dict:
     def effect(conn: Connection) -> dict:
         row = request_row(conn, request_id, merchant_id)
-        if not _move(conn, core, row, rq.CANCELLED, allowed_from=rq.OPEN):
-            refuse_closed(conn, core, request_id, rq.CANCELLED)
+        if not _move(conn, core, row, states.CANCELLED, allowed_from=states.OPEN):
+            refuse_closed(conn, core, request_id, states.CANCELLED)
         journal.append(conn, "request.cancelled", {"request": request_id}, core.now())
-        data = rq.view(request_row(conn, request_id))
-        events.record(conn, core, "payment_request.cancelled", merchant_id=merchant_id, request_id=request_id,
+        data = states.view(request_row(conn, request_id))
+        outbox.record(conn, core, "payment_request.cancelled", merchant_id=merchant_id, request_id=request_id,
                       data=data)
         return data
 
@@ -211,16 +213,16 @@ def expire_due(core, *, limit: int = 500) -> int:
         now = core.now()
         due = conn.execute(
             select(payment_requests.c.id, payment_requests.c.merchant_id)
-            .where(payment_requests.c.status.in_(rq.OPEN), payment_requests.c.expires_at <= now)
+            .where(payment_requests.c.status.in_(states.OPEN), payment_requests.c.expires_at <= now)
             .order_by(payment_requests.c.expires_at)
             .limit(limit)
         ).all()
         moved = []
         for row in due:
-            if _move(conn, core, row, rq.EXPIRED, allowed_from=rq.OPEN, extra_where=(payment_requests.c.expires_at <= now,)):
+            if _move(conn, core, row, states.EXPIRED, allowed_from=states.OPEN, extra_where=(payment_requests.c.expires_at <= now,)):
                 moved.append(row.id)
-                events.record(conn, core, "payment_request.expired", merchant_id=row.merchant_id, request_id=row.id,
-                              data={"id": row.id, "status": rq.EXPIRED})
+                outbox.record(conn, core, "payment_request.expired", merchant_id=row.merchant_id, request_id=row.id,
+                              data={"id": row.id, "status": states.EXPIRED})
         if moved:
             journal.append(conn, "requests.expired", {"requests": moved}, now)
         return len(moved)

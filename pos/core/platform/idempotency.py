@@ -15,7 +15,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pos.core.errors import IdempotencyKeyReused, InvalidInput
-from pos.core.journal import canonical_json
+from pos.core.platform.journal import canonical_json
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import idempotency_keys
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos.core.clock import SystemClock
-from pos.core.ids import IdGenerator
-from pos.core.keys import Keyring
+from pos.core.platform.clock import SystemClock
+from pos.core.platform.ids import IdGenerator
+from pos.core.platform.keys import Keyring
 from pos.core.store.db import Database
 
 

@@ -8,7 +8,7 @@ from pos.core.money import Money
 
 
 def register(cli):
-    from pos.cli import emit, handled, json_option
+    from pos.cli.common import emit, handled, json_option
 
     @cli.command()
     @json_option
@@ -48,7 +48,7 @@ def register(cli):
     @handled
     def merchant_create(obj, as_json, **options):
         """Create a merchant; prints its ids and API key (shown once)."""
-        from pos.core.parties import create_merchant
+        from pos.core.parties.merchants import create_merchant
 
         data = create_merchant(obj.core, **options)
         emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
@@ -67,7 +67,7 @@ def register(cli):
     @handled
     def terminal_create(obj, as_json, **options):
         """Add a terminal; prints its id and API key (shown once)."""
-        from pos.core.parties import create_terminal
+        from pos.core.parties.merchants import create_terminal
 
         data = create_terminal(obj.core, **options)
         emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
@@ -79,7 +79,7 @@ def register(cli):
     @handled
     def terminal_rotate_key(obj, terminal_id, as_json):
         """Revoke TERMINAL_ID's API key and print a new one (shown once)."""
-        from pos.core.parties import rotate_api_key
+        from pos.core.parties.merchants import rotate_api_key
 
         data = rotate_api_key(obj.core, terminal_id=terminal_id)
         emit(data, as_json, f"new API key for {terminal_id}: {data['api_key']} "
@@ -98,7 +98,7 @@ def register(cli):
     @handled
     def staff_add(obj, as_json, **options):
         """Add a cashier or manager."""
-        from pos.core.parties import add_staff
+        from pos.core.parties.merchants import add_staff
 
         data = add_staff(obj.core, **options)
         emit(data, as_json, f"{data['role']} {data['name']}: {data['staff_id']}")
@@ -118,7 +118,7 @@ def register(cli):
     @handled
     def wallet_create(obj, owner, currency, pin, balance, miles, as_json):
         """Create a wallet with a cash balance and miles."""
-        from pos.core.parties import create_wallet
+        from pos.core.parties.wallets import create_wallet
 
         opening = Money.parse(balance, currency)
         data = create_wallet(obj.core, owner=owner, currency=currency, pin=pin, balance=opening.minor, miles=miles)
@@ -133,7 +133,7 @@ def register(cli):
     @handled
     def wallet_topup(obj, wallet_id, amount, idempotency_key, as_json):
         """Top up WALLET_ID by AMOUNT in major units of the wallet's currency."""
-        from pos.core.parties import top_up, wallet_summary
+        from pos.core.parties.wallets import top_up, wallet_summary
 
         currency = wallet_summary(obj.core, wallet_id)["currency"]
         data = top_up(obj.core, wallet_id=wallet_id, amount=Money.parse(amount, currency).minor,
@@ -148,7 +148,7 @@ def register(cli):
     @handled
     def wallet_show(obj, wallet_id, as_json):
         """Show a wallet's balance and miles."""
-        from pos.core.parties import wallet_summary
+        from pos.core.parties.wallets import wallet_summary
 
         data = wallet_summary(obj.core, wallet_id)
         balance = Money(data["balance"]["amount"], data["currency"])
@@ -168,7 +168,7 @@ def register(cli):
     @handled
     def fx_set(obj, base, quote, rate, spread_bp, as_json):
         """Set the mid rate: 1 BASE = RATE QUOTE (e.g. `fx set JPY CNY 0.0482 --spread-bp 150`)."""
-        from pos.core.quotes import set_rate
+        from pos.core.payments.quotes import set_rate
 
         data = set_rate(obj.core, base=base.upper(), quote=quote.upper(), rate=rate, spread_bp=spread_bp)
         emit(data, as_json, f"1 {data['base']} = {data['rate']} {data['quote']} (+{spread_bp} bp)")
@@ -183,7 +183,7 @@ def register(cli):
     @handled
     def keys_rotate(obj, as_json):
         """Sign new codes with a new key; codes signed with older keys still verify."""
-        from pos.core.keys import rotate_signing_key
+        from pos.core.platform.keys import rotate_signing_key
 
         data = rotate_signing_key(obj.core)
         emit(data, as_json, f"new signing key {data['key_id']} (running servers sign with it after a restart)")
@@ -198,7 +198,7 @@ def register(cli):
     @handled
     def ledger_verify(obj, as_json):
         """Prove the books: currencies sum to zero, balances match entries, the journal is intact."""
-        from pos.core.audit import audit
+        from pos.core.ledger.verify import audit
 
         report = audit(obj.core)
         emit(report, as_json, report["summary"])
@@ -214,7 +214,7 @@ def register(cli):
     @handled
     def sweep(obj, as_json):
         """Expire every open payment request past its expiry."""
-        from pos.core.payment_requests import expire_due
+        from pos.core.payments.lifecycle import expire_due
 
         moved = expire_due(obj.core)
         emit({"expired": moved}, as_json, f"expired {moved} payment request(s)")

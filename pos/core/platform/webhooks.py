@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import insert, select, update
 
-from pos.core.clock import US, iso
 from pos.core.errors import InvalidInput, NotFound
-from pos.core import journal
-from pos.core.journal import canonical_json
+from pos.core.platform import journal
+from pos.core.platform.clock import US, iso
+from pos.core.platform.journal import canonical_json
 from pos.core.store.schema import events, webhook_attempts, webhook_deliveries, webhook_endpoints
 
 # Seconds to wait after the n-th failed attempt; the first attempt is immediate. After the last

@@ -7,12 +7,14 @@ import hashlib
 
 from sqlalchemy import Connection, insert, select, update
 
-from pos.core import idempotency, journal, requests as rq
-from pos.core.clock import US, iso
 from pos.core.errors import NotFound, PaymentCodeUsed
-from pos.core.parties import get_wallet_row, shop_rows
-from pos.core.payment_requests import check_amount
-from pos.core.payments import settle
+from pos.core.parties.merchants import shop_rows
+from pos.core.parties.wallets import get_wallet_row
+from pos.core.payments import states
+from pos.core.payments.lifecycle import check_amount
+from pos.core.payments.settlement import settle
+from pos.core.platform import idempotency, journal
+from pos.core.platform.clock import US, iso
 from pos.core.store.schema import payment_codes, payment_requests
 
 
@@ -76,7 +78,7 @@ def charge(
         conn.execute(
             insert(payment_requests).values(
                 id=request_id, kind="presented", merchant_id=merchant_id, terminal_id=terminal_id, amount=amount,
-                currency=currency, reference=reference, status=rq.AWAITING, payload=None, created_at=now,
+                currency=currency, reference=reference, status=states.AWAITING, payload=None, created_at=now,
                 expires_at=now + 60 * US, updated_at=now,
             )
         )

@@ -11,13 +11,16 @@ from types import SimpleNamespace
 
 from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
 
-from pos.core import events, idempotency, journal, quotes, requests as rq
-from pos.core.clock import US, iso
 from pos.core.errors import InvalidAmount, NotFound, PayloadError
 from pos.core.money import Money
-from pos.core.parties import get_merchant_row, get_terminal_row, get_wallet_row
-from pos.core.payment_requests import check_amount, read_payload, refuse_closed, request_row
-from pos.core.settlement import plan as plan_payment, post_payment
+from pos.core.parties.merchants import get_merchant_row, get_terminal_row
+from pos.core.parties.wallets import get_wallet_row
+from pos.core.payments import quotes, states
+from pos.core.payments.funding import plan as plan_payment
+from pos.core.payments.funding import post_payment
+from pos.core.payments.lifecycle import check_amount, read_payload, refuse_closed, request_row
+from pos.core.platform import idempotency, journal, outbox
+from pos.core.platform.clock import US, iso
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import merchants, payment_requests, payments
 
@@ -64,7 +67,7 @@ def _open_static_request(conn, core, fields, amount: int):
     conn.execute(
         insert(payment_requests).values(
             id=request_id, kind="static", merchant_id=merchant.id, terminal_id=terminal.id, amount=amount,
-            currency=merchant.currency, reference=fields.request_id, status=rq.AWAITING, payload=None,
+            currency=merchant.currency, reference=fields.request_id, status=states.AWAITING, payload=None,
             created_at=now, expires_at=now + 60 * US, updated_at=now,
         )
     )
@@ -75,10 +78,10 @@ _PAY_OPEN_REQUEST = Prepared(
     update(payment_requests)
     .where(
         payment_requests.c.id == bindparam("request"),
-        payment_requests.c.status.in_([literal_column(f"'{status}'") for status in rq.OPEN]),
+        payment_requests.c.status.in_([literal_column(f"'{status}'") for status in states.OPEN]),
         payment_requests.c.expires_at > bindparam("now"),
     )
-    .values(status=literal_column(f"'{rq.PAID}'"), updated_at=bindparam("now"))
+    .values(status=literal_column(f"'{states.PAID}'"), updated_at=bindparam("now"))
 )
 _INSERT_PAYMENT = Prepared(insert(payments).values({c.name: bindparam(c.name) for c in payments.c}))
 _MERCHANT = Prepared(select(merchants).where(merchants.c.id == bindparam("merchant")))
@@ -97,22 +100,22 @@ def settle(conn: Connection, core, row, wallet, *, quote_id: str | None, miles: 
         fee_rate_bp=merchant.fee_rate_bp, earn_per=merchant.miles_earn_per,
     )
     if _PAY_OPEN_REQUEST.rowcount(conn, {"request": row.id, "now": now}) != 1:
-        refuse_closed(conn, core, row.id, rq.PAID)
+        refuse_closed(conn, core, row.id, states.PAID)
     values = {
         "id": core.ids.new("pay", 16), "request_id": row.id, "wallet_id": wallet.id, "merchant_id": merchant.id,
         "amount": price.minor, "currency": price.currency, "cash_amount": p.cash_price.minor,
         "miles_used": p.miles_used, "charged_amount": p.charged.minor, "charged_currency": p.charged.currency,
         "quote_id": quote_id, "miles_earned": p.miles_earned, "fee": p.fee, "refunded_amount": 0,
-        "status": rq.PAID, "created_at": now,
+        "status": states.PAID, "created_at": now,
     }
     _INSERT_PAYMENT.run(conn, values)
     payment_id = values["id"]
     txs = post_payment(conn, core, p, payment_id=payment_id, wallet=wallet, merchant=merchant)
     data = payment_view(SimpleNamespace(**values), merchant)
-    events.record_many(conn, core, merchant.id, [
-        events.Event("payment_request.paid", {"id": row.id, "status": rq.PAID, "payment_id": payment_id},
+    outbox.record_many(conn, core, merchant.id, [
+        outbox.Event("payment_request.paid", {"id": row.id, "status": states.PAID, "payment_id": payment_id},
                      row.id, payment_id),
-        events.Event("payment.succeeded", data, row.id, payment_id),
+        outbox.Event("payment.succeeded", data, row.id, payment_id),
     ])
     journal.append(conn, "payment.settled", {"payment": payment_id, "request": row.id, "transactions": txs}, now)
     return data
@@ -138,7 +141,7 @@ def payment_view(row, merchant=None) -> dict:
         "created_at": iso(row.created_at),
     }
     if merchant is not None:
-        data["payee"] = rq.view_payee(merchant)
+        data["payee"] = states.view_payee(merchant)
     return data
 
 

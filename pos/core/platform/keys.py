@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import insert, select, update
 
-from pos.core import journal
+from pos.core.platform import journal
 from pos.core.store.schema import signing_keys
 
 

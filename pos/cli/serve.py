@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def sweep_loop(core, stop: threading.Event, *, interval: float, on_change=None) -> None:
     """Expire overdue payment requests every ``interval`` seconds until ``stop``."""
-    from pos.core.payment_requests import expire_due
+    from pos.core.payments.lifecycle import expire_due
 
     while not stop.is_set():
         try:
@@ -52,7 +52,7 @@ def _stop_on_signals(first=None):
 
 
 def register(cli):
-    from pos.cli import handled
+    from pos.cli.common import handled
 
     @cli.command()
     @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")

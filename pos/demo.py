@@ -7,8 +7,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
-import qrcode
-
+from pos import qrimage
 from pos.core import codec, parties, payments
 from pos.core.ledger.verify import audit
 from pos.core.money import Money
@@ -36,9 +35,8 @@ def seed(core, world_path: Path = WORLD) -> dict:
 
 def save_qr(payload: str, path: Path) -> Path:
     """The request as a real QR image (error correction M, as EMVCo recommends for phones)."""
-    image = qrcode.make(payload, error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=4)
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path)
+    path.write_bytes(qrimage.render_png(payload, scale=8, border=4, error="M"))
     return path
 
 

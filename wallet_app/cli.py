@@ -7,10 +7,11 @@ with its code, an unreachable server.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
-import qrcode
 
+from pos import qrimage
 from pos.core.errors import QrposError
 from pos.core.money import Money
 from wallet_app import scanner, views
@@ -175,7 +176,7 @@ def code(ctx, png, as_json):
     with _client(ctx) as client:
         payment_code = client.payment_code()
     if png:
-        qrcode.make(payment_code["code"], error_correction=qrcode.constants.ERROR_CORRECT_M).save(png)
+        Path(png).write_bytes(qrimage.render_png(payment_code["code"]))
     if as_json:
         _emit_json({**payment_code, "png": png})
         return

@@ -49,29 +49,13 @@ def _fail(message: str, status: int = 1) -> None:
 
 
 def read_image(path: str) -> str:
-    """The text of the QR code in the image at ``path``: zxing-cpp first (it decodes UTF-8
-    payloads correctly), OpenCV's QRCodeDetector as the fallback."""
-    import os
+    """The text of the QR code in the image at ``path``, read by pos.qrimage (UTF-8 payloads read right)."""
+    from pos import qrimage  # the image stack stays out of the payment core
 
-    import cv2  # the camera/image stack stays out of the payment core
-
-    if not os.path.isfile(path):
-        raise ValueError(f"no such image file: {path}")
-    image = cv2.imread(path)
-    if image is None:
-        raise ValueError(f"cannot read an image from {path}")
-    try:
-        import zxingcpp
-    except ImportError:
-        zxingcpp = None
-    if zxingcpp is not None:
-        for result in zxingcpp.read_barcodes(image):
-            if result.valid and result.text:
-                return result.text
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    if not text:
+    found = qrimage.decode(path)
+    if not found:
         raise ValueError(f"no QR code found in {path}")
-    return text
+    return found[0]
 
 
 def _batch(keys) -> None:

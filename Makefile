@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,11 +14,15 @@ $(STAMP): pyproject.toml
 
 DEMO_DB := $(CURDIR)/instance/qrpos-demo.db
 
-demo: $(STAMP)
+# the UI's compiled catalogues (.mo) are built from the .po files on every run, never committed
+translations: $(STAMP)
+	$(BIN)/python scripts/translations.py compile
+
+demo: $(STAMP) translations
 	$(BIN)/qrpos demo --db-file $(DEMO_DB)
 	$(BIN)/qrpos --db sqlite:///$(DEMO_DB) serve
 
-test: $(STAMP)
+test: $(STAMP) translations
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

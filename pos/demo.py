@@ -10,6 +10,7 @@ from pathlib import Path
 from pos import qrimage
 from pos.core import codec, parties, payments
 from pos.core.ledger.verify import audit
+from pos.core.parties import staff as staff_rules
 from pos.core.money import Money
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -25,11 +26,28 @@ def seed(core, world_path: Path = WORLD) -> dict:
     for spec in world["merchants"]:
         spec = dict(spec)
         key = spec.pop("key")
-        made["merchants"][key] = parties.create_merchant(core, **spec)
+        people = spec.pop("staff", [])
+        if people:
+            spec["staff_name"] = people[0]["name"]
+        made["merchants"][key] = shop = parties.create_merchant(core, **spec)
+        shop["staff"] = _add_people(core, shop, people)
     for spec in world["wallets"]:
         spec = dict(spec)
         key = spec.pop("key")
         made["wallets"][key] = {**parties.create_wallet(core, **spec), "pin": spec["pin"]}
+    return made
+
+
+def _add_people(core, shop: dict, people: list[dict]) -> list[dict]:
+    """The demo's staff with their PINs: the first is the one create_merchant made."""
+    made = []
+    for n, person in enumerate(people):
+        staff_id = shop["staff_id"] if n == 0 else parties.add_staff(
+            core, merchant_id=shop["merchant_id"], name=person["name"], role=person["role"])["staff_id"]
+        if n == 0 and person["role"] != "cashier":
+            raise ValueError("the demo's first member of staff of a shop is its cashier")
+        staff_rules.set_pin(core, staff_id=staff_id, pin=person["pin"])
+        made.append({**person, "staff_id": staff_id})
     return made
 
 

@@ -36,8 +36,10 @@ def register(cli):
         click.echo("\nCredentials for trying it yourself:")
         for key, m in world["merchants"].items():
             click.echo(f"  merchant {key}: id {m['merchant_id']}, terminal {m['terminal_id']}, API key {m['api_key']}")
+            for person in m.get("staff", []):
+                click.echo(f"    {person['role']} {person['name']}: PIN {person['pin']}")
         for key, w in world["wallets"].items():
             click.echo(f"  wallet {key}: id {w['wallet_id']} ({w['currency']}), PIN {w['pin']}")
         click.echo(f"\nCheck the books any time: qrpos --db {url} ledger verify")
-        click.echo(f"Serve it: qrpos --db {url} serve, then the API docs are at http://127.0.0.1:8000/api/v1/docs "
-                   "and the terminal's webhook settings at http://127.0.0.1:8000/terminal/login")
+        click.echo(f"Serve it: qrpos --db {url} serve, then open http://127.0.0.1:8000/ : the terminal is at "
+                   "/terminal/ (sign in with a name and PIN above), the API docs at /api/v1/docs")

@@ -6,7 +6,8 @@
     │   ├── UnsupportedCurrency           UNSUPPORTED_CURRENCY
     │   └── CurrencyMismatch              CURRENCY_MISMATCH
     ├── NotFound                          *_NOT_FOUND (merchant, terminal, wallet, request, payment, quote)
-    ├── Unauthorized                      UNAUTHORIZED / BAD_PIN / BAD_API_KEY
+    ├── Unauthorized                      UNAUTHORIZED / BAD_CREDENTIALS / BAD_API_KEY / NOT_A_MANAGER
+    │   └── StaffLocked                   STAFF_LOCKED (too many wrong PINs at the till; retry_after)
     ├── StateConflict                     a legal operation at the wrong moment
     │   ├── RequestAlreadyPaid            REQUEST_ALREADY_PAID
     │   ├── RequestExpired                REQUEST_EXPIRED
@@ -66,6 +67,16 @@ class NotFound(QrposError):
 
 class Unauthorized(QrposError):
     code = "UNAUTHORIZED"
+
+
+class StaffLocked(Unauthorized):
+    """Too many wrong PINs in a row at the till: no PIN is checked for ``retry_after`` seconds."""
+
+    code = "STAFF_LOCKED"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class StateConflict(QrposError):

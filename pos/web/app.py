@@ -19,7 +19,7 @@ class IdConverter(BaseConverter):
 
 def build_app(test_config: dict | None = None) -> APIFlask:
     """Defaults, then QRPOS_* environment variables, then ``test_config``."""
-    from pos.web import api, config, errors, limits, terminal
+    from pos.web import api, config, errors, extensions, headers, home, limits, terminal
     from pos.web.sse import Notifier
 
     app = APIFlask(
@@ -39,7 +39,10 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     app.url_map.converters["id"] = IdConverter
     errors.init_app(app)
     areas = api.register(app)
+    extensions.init_app(app, api_blueprints=areas["all"])
+    headers.init_app(app)
     limits.init_app(app, credential_blueprints=areas["credential"], sign_in_blueprint=areas["sign_in"])
+    home.init_app(app)
     terminal.init_app(app)
 
     @app.after_request

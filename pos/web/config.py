@@ -12,6 +12,10 @@ DEFAULTS = dict(
     SECRET_KEY=None,  # QRPOS_SECRET_KEY; None: a random key kept in the instance folder (ensure_secret_key)
     SESSION_COOKIE_HTTPONLY=True,  # the terminal pages' signed session cookie
     SESSION_COOKIE_SAMESITE="Lax",
+    SESSION_COOKIE_SECURE=False,  # True always; otherwise Secure whenever the request came over HTTPS
+    PERMANENT_SESSION_LIFETIME=12 * 3600,  # a till session ends after a shift at the latest
+    TERMINAL_IDLE_SECONDS=1800,  # ...and after 30 minutes without a page
+    MAX_CONTENT_LENGTH=8 * 1024 * 1024,  # photos uploaded by phones; JSON bodies are bounded far lower
     DATABASE_URL=None,  # QRPOS_DATABASE_URL; None means the core's default (sqlite:///qrpos.db)
     CORE=None,  # tests inject a ready pos.core Core (shared clock and ids)
     # Rate limits (Flask-Limiter). Strings use the `limits` notation; ";" separates several.

@@ -10,7 +10,8 @@
     anything else                     500  a bug (INTERNAL_ERROR)
 
 Unparseable bodies are 400 INVALID_JSON; schema violations 422 VALIDATION_ERROR with ``details``;
-429 RATE_LIMITED carries ``Retry-After``. Pages outside ``/api`` keep Werkzeug's HTML errors.
+429 RATE_LIMITED carries ``Retry-After``. Pages outside ``/api`` get a friendly HTML page in the UI's
+language (:mod:`pos.web.page_errors`), never a traceback.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from __future__ import annotations
 import logging
 
 from flask import request
-from werkzeug.exceptions import HTTPException
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pos.core import errors as core_errors
+from pos.web import page_errors
 from pos.web.jsonio import render
 
 log = logging.getLogger(__name__)
@@ -75,12 +78,24 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
+def _wants_json() -> bool:
+    """The API, and the pages' own fetch() calls (JSON bodies or Accept: application/json)."""
+    return _is_api() or request.is_json or request.accept_mimetypes.best == "application/json"
+
+
 def init_app(app) -> None:
     @app.errorhandler(core_errors.QrposError)
     def core_error(error: core_errors.QrposError):
         status = status_for(error)
         if status == 500:
             log.error("core invariant broken: %s", error.message)
+        if not _is_api() and _wants_json():  # a page's fetch(): the code, and the message in its language
+            text = page_errors.MESSAGES.get(error.code)
+            return error_response(status, error.code, str(text) if text else error.message)
+        if not _is_api():
+            retry = getattr(error, "retry_after", None)
+            return page_errors.page(status, code=error.code, message=error.message,
+                                    headers={"Retry-After": str(retry)} if retry else None)
         headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
         return error_response(status, error.code, error.message, headers=headers)
 
@@ -92,11 +107,22 @@ def init_app(app) -> None:
         return error_response(status, code, message, details=error.detail or None, headers=error.headers)
 
     # after error_processor, which would otherwise turn every page's errors into JSON
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return page_errors.page(400, code="CSRF")
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
-        if not _is_api():
-            return error
         status = error.code or 500
         headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+        if not _wants_json():
+            return page_errors.page(status, headers=headers)
         message = error.description if status != 500 else "internal error: this is a bug"
         return error_response(status, CODE_BY_STATUS.get(status, "HTTP_ERROR"), message, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        if isinstance(error, HTTPException):
+            return http_error(error)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return http_error(InternalServerError())

@@ -67,23 +67,38 @@ def frame(seq: int, event: dict) -> str:
 
 
 def stream(app, core, *, merchant_id: str, request_id: str, after: int) -> Response:
+    """One payment request's events (404 first if it is not this merchant's)."""
+
+    def fetch(cursor: int) -> tuple[list, bool]:
+        feed = reports.request_events(core, request_id=request_id, merchant_id=merchant_id, after_seq=cursor)
+        return feed["events"], feed["final"]
+
+    return stream_feed(app, fetch, after=after)
+
+
+def stream_feed(app, fetch, *, after: int) -> Response:
+    """Stream ``fetch(cursor) -> (events, final)`` as server-sent events, waking on each change.
+
+    The first fetch runs before the response starts, so that a refusal (404, 401) is a plain error.
+    """
     notifier: Notifier = app.extensions["qrpos.notifier"]
     cfg = app.config
     seen = notifier.version()
-    feed = reports.request_events(core, request_id=request_id, merchant_id=merchant_id, after_seq=after)  # 404 first
+    first = fetch(after)
 
     def generate():
-        nonlocal feed, seen
+        nonlocal seen
+        events, final = first
         cursor = after
         yield f"retry: {int(cfg['SSE_RETRY_MS'])}\n\n"
         deadline = time.monotonic() + float(cfg["SSE_MAX_SECONDS"])
         idle_since = time.monotonic()
         while True:
-            for seq, event in feed["events"]:
+            for seq, event in events:
                 cursor = seq
                 idle_since = time.monotonic()
                 yield frame(seq, event)
-            if feed["final"] and len(feed["events"]) < 100:
+            if final and len(events) < 100:
                 return
             if time.monotonic() >= deadline or notifier.closed:
                 return
@@ -93,7 +108,7 @@ def stream(app, core, *, merchant_id: str, request_id: str, after: int) -> Respo
             if time.monotonic() - idle_since >= float(cfg["SSE_KEEPALIVE_SECONDS"]):
                 idle_since = time.monotonic()
                 yield ": keep-alive\n\n"
-            feed = reports.request_events(core, request_id=request_id, merchant_id=merchant_id, after_seq=cursor)
+            events, final = fetch(cursor)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return Response(stream_with_context(generate()), mimetype="text/event-stream", headers=headers)

@@ -8,20 +8,23 @@ import pytest
 
 from pos.core import payments
 from tests.core.worlds import ramen_shop
+from tests.web.conftest import till_staff
 
 expect = pytest.importorskip("playwright.sync_api").expect
 
 
 def test_a_manager_adds_an_endpoint_sees_its_secret_once_and_disables_it(page, live_server, core, tmp_path):
     shop = ramen_shop(core)
+    till_staff(core, shop)
     page.goto(f"{live_server}/terminal/settings/webhooks")
-    expect(page).to_have_url(f"{live_server}/terminal/login")
+    expect(page).to_have_url(f"{live_server}/terminal/login?next=/terminal/settings/webhooks")
 
-    page.get_by_label("API key").fill("sk_test_not_a_real_key")
+    page.get_by_label("Your name or staff id").fill("Ken")
+    page.get_by_label("PIN").fill("0000")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_contain_text("That API key is not valid")
+    expect(page.get_by_role("alert")).to_contain_text("That name or PIN is not right")
 
-    page.get_by_label("API key").fill(shop["api_key"])
+    page.get_by_label("PIN").fill("9999")
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(f"{live_server}/terminal/settings/webhooks")
     expect(page.locator("header")).to_contain_text("渋谷ラーメン")

@@ -76,3 +76,20 @@ def error_code(response):
     body = response.get_json()
     assert set(body) == {"error"}, body
     return body["error"]["code"]
+
+
+def till_staff(core, shop) -> dict:
+    """The shop's cashier (the one create_merchant made) gets PIN 1111; a manager Ken, PIN 9999."""
+    from pos.core import parties
+    from pos.core.parties import staff
+
+    staff.set_pin(core, staff_id=shop["staff_id"], pin="1111")
+    with core.db.write() as conn:
+        from sqlalchemy import update
+
+        from pos.core.store.schema import staff as staff_table
+
+        conn.execute(update(staff_table).where(staff_table.c.id == shop["staff_id"]).values(name="Yuki"))
+    ken = parties.add_staff(core, merchant_id=shop["merchant_id"], name="Ken", role="manager")
+    staff.set_pin(core, staff_id=ken["staff_id"], pin="9999")
+    return {"cashier": shop["staff_id"], "manager": ken["staff_id"]}

@@ -1,5 +1,5 @@
-"""The terminal's webhook settings page through Flask's test client: sign-in with the API key,
-endpoints (secret shown once), disable, deliveries with their attempts, resend, CSRF, other merchants."""
+"""The till's sign-in and the manager's webhook settings through Flask's test client: staff sign-in with
+a PIN, lock-out, roles, endpoints (secret shown once), disable, deliveries, resend, CSRF, other merchants."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pos.core.platform import webhooks
 from pos.core.platform.clock import iso
 from pos.web.config import ensure_secret_key
 from pos.webhook_sender import Sender
-from tests.web.conftest import TEST_CONFIG, create_request
+from tests.web.conftest import TEST_CONFIG, create_request, till_staff
 
 SETTINGS = "/terminal/settings/webhooks"
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -31,9 +31,13 @@ def form_token(client, path=SETTINGS) -> str:
     return TOKEN.search(page.text).group(1)
 
 
-def sign_in(client, api_key):
-    response = client.post("/terminal/login", data={"api_key": api_key, "csrf_token": form_token(client, "/terminal/login")})
-    assert response.status_code == 303 and response.headers["Location"] == SETTINGS
+def sign_in(client, shop, who="Ken", pin="9999", expect=303):
+    data = {"terminal": shop["terminal_id"], "staff": who, "pin": pin,
+            "csrf_token": form_token(client, "/terminal/login")}
+    response = client.post("/terminal/login?next=" + SETTINGS, data=data)
+    assert expect is None or response.status_code == expect, response.text
+    if expect == 303:
+        assert response.headers["Location"] == SETTINGS
     return response
 
 
@@ -42,8 +46,9 @@ def post(client, path, **data):
 
 
 @pytest.fixture
-def signed_in(client, world):
-    sign_in(client, world.merchant.token)
+def signed_in(client, world, core):
+    till_staff(core, world.shop)
+    sign_in(client, world.shop)
     return client
 
 
@@ -51,52 +56,67 @@ def endpoints_of(core, world):
     return webhooks.list_endpoints(core, merchant_id=world.shop["merchant_id"])
 
 
-def test_the_api_key_signs_in_with_an_httponly_lax_session(client, world):
-    response = sign_in(client, world.merchant.token)
+def test_a_manager_signs_in_with_name_and_pin_to_an_httponly_lax_session(client, world, core):
+    till_staff(core, world.shop)
+    response = sign_in(client, world.shop)
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and world.merchant.token not in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "9999" not in cookie
     page = client.get(SETTINGS)
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert "Shibuya Ramen" in page.text and "渋谷ラーメン" in page.text and "No endpoints yet" in page.text
-    assert client.get("/terminal/login").headers["Location"] == SETTINGS  # already signed in
+    assert client.get("/terminal/login").headers["Location"] == "/terminal/checkout"  # already signed in
 
 
-def test_a_wrong_key_gets_a_friendly_message_and_no_session(client, world):
-    token = form_token(client, "/terminal/login")
-    for key in ["sk_test_wrong", "", "渋谷\x00" * 50]:
-        response = client.post("/terminal/login", data={"api_key": key, "csrf_token": token})
-        assert response.status_code == 401 and "That API key is not valid" in response.text
-    assert client.get(SETTINGS).headers["Location"] == "/terminal/login"
+def test_a_wrong_pin_gets_a_friendly_message_and_no_session(client, world, core):
+    till_staff(core, world.shop)
+    for who, pin in [("Ken", "0000"), ("Nobody", "9999"), ("", ""), ("渋谷\x00" * 50, "9999")]:
+        response = sign_in(client, world.shop, who, pin, expect=401)
+        assert "That name or PIN is not right for this till" in response.text
+    assert client.get(SETTINGS).headers["Location"].startswith("/terminal/login")
 
 
-def test_guessing_keys_is_slowed_down_with_a_friendly_page(core, world):
+def test_five_wrong_pins_lock_the_staff_member_even_with_the_right_pin(client, world, core):
+    till_staff(core, world.shop)
+    codes = [sign_in(client, world.shop, "Ken", "0000", expect=None).status_code for _ in range(5)]
+    assert codes == [401, 401, 401, 401, 429]
+    locked = sign_in(client, world.shop, "Ken", "9999", expect=429)
+    assert "Too many wrong PINs" in locked.text and 1 <= int(locked.headers["Retry-After"]) <= 300
+    sign_in(client, world.shop, "Yuki", "1111", expect=303)  # the lock is per member of staff
+    core.clock.advance(301)
+    client.post("/terminal/logout", data={"csrf_token": form_token(client, "/terminal/checkout")})
+    sign_in(client, world.shop, "Ken", "9999")
+
+
+def test_a_cashier_cannot_open_the_settings(client, world, core):
+    till_staff(core, world.shop)
+    data = {"terminal": world.shop["terminal_id"], "staff": "Yuki", "pin": "1111",
+            "csrf_token": form_token(client, "/terminal/login")}
+    assert client.post("/terminal/login", data=data).headers["Location"] == "/terminal/checkout"
+    refused = client.get(SETTINGS)
+    assert refused.status_code == 403 and "You do not have permission" in refused.text
+
+
+def test_guessing_pins_is_slowed_down_with_a_friendly_page(core, world):
     app = create_app({**TEST_CONFIG, "CORE": core, "SECRET_KEY": "terminal-tests", "RATELIMIT_ENABLED": True,
                       "RATELIMIT_SIGN_IN": "3/minute"})
     client = app.test_client()
-    token = form_token(client, "/terminal/login")
-    codes = [client.post("/terminal/login", data={"api_key": f"sk_test_guess{i}", "csrf_token": token}).status_code
-             for i in range(4)]
+    till_staff(core, world.shop)
+    codes = [sign_in(client, world.shop, f"guess{i}", "1234", expect=None).status_code for i in range(4)]
     assert codes == [401, 401, 401, 429]
-    refused = client.post("/terminal/login", data={"api_key": world.merchant.token, "csrf_token": token})
-    assert refused.status_code == 429 and "Too many sign-in attempts" in refused.text
+    refused = sign_in(client, world.shop, expect=429)
+    assert "Too many attempts" in refused.text
     assert 1 <= int(refused.headers["Retry-After"]) <= 60  # seconds left in the window, never 0
 
 
 def test_signed_out_pages_redirect_to_sign_in_and_change_nothing(client, world, core):
     endpoint = webhooks.register_endpoint(core, merchant_id=world.shop["merchant_id"], url="https://shop.example/h")
-    for response in [client.get(SETTINGS), client.get("/terminal/"),
+    for response in [client.get(SETTINGS), client.get("/terminal/checkout"),
                      client.post(SETTINGS, data={"url": "https://evil.example/"}),
                      client.post(f"{SETTINGS}/{endpoint['id']}/disable")]:
-        assert response.status_code == 302 and response.headers["Location"] == "/terminal/login"
+        assert response.status_code in (302, 400) and "whsec" not in response.text
+        if response.status_code == 302:
+            assert response.headers["Location"].startswith("/terminal/login")
     assert [e["status"] for e in endpoints_of(core, world)] == ["enabled"]
-
-
-def test_rotating_the_api_key_signs_the_terminal_page_out(signed_in, world, core):
-    from pos.core import parties
-
-    assert signed_in.get(SETTINGS).status_code == 200
-    parties.rotate_api_key(core, terminal_id=world.shop["terminal_id"])
-    assert signed_in.get(SETTINGS).headers["Location"] == "/terminal/login"
 
 
 def test_signing_out_ends_the_session(signed_in):
@@ -150,7 +170,8 @@ def test_a_post_without_this_sessions_csrf_token_is_refused_and_changes_nothing(
             assert response.status_code == 400 and "This form has expired" in response.text
     assert endpoints_of(core, world) == [{**endpoint, "status": "enabled"}]
     assert signed_in.get(SETTINGS).status_code == 200  # still signed in
-    refused = other_session.post("/terminal/login", data={"api_key": world.merchant.token})
+    refused = other_session.post("/terminal/login", data={"terminal": world.shop["terminal_id"], "staff": "Ken",
+                                                          "pin": "9999"})
     assert refused.status_code == 400 and other_session.get(SETTINGS).status_code == 302
 
 
@@ -158,11 +179,12 @@ def test_another_merchants_endpoint_and_delivery_are_not_found(client, world, co
     theirs = world.other_merchant.post("/api/v1/webhook-endpoints", json={"url": "https://other.example/h"}).get_json()
     create_request(world.other_merchant)
     [delivery] = world.other_merchant.get("/api/v1/webhook-deliveries").get_json()["data"]
-    sign_in(client, world.merchant.token)
+    till_staff(core, world.shop)
+    sign_in(client, world.shop)
     for path in [f"{SETTINGS}/{theirs['id']}/disable", f"{SETTINGS}/deliveries/{delivery['id']}/resend",
                  f"{SETTINGS}/we_missing/disable", f"{SETTINGS}/deliveries/whd_missing/resend"]:
         response = post(client, path)
-        assert response.status_code == 404 and "There is no such webhook endpoint or delivery" in response.text
+        assert response.status_code == 404 and "There is nothing at this address" in response.text
     assert world.other_merchant.get("/api/v1/webhook-endpoints").get_json()["data"][0]["status"] == "enabled"
     assert "other.example" not in client.get(SETTINGS).text
 
@@ -181,7 +203,7 @@ def test_deliveries_show_every_attempt_and_resend_queues_one_again(signed_in, wo
     assert response.status_code == 303
     [resent] = webhooks.list_deliveries(core, merchant_id=world.shop["merchant_id"])
     assert resent["status"] == "pending" and resent["attempts"] == 0 and resent["next_attempt_at"] == iso(core.now())
-    assert f"Delivery {delivery['id']} of event {delivery['event_id']} is queued" in signed_in.get(SETTINGS).text
+    assert f"Delivery {delivery['id']} is queued" in signed_in.get(SETTINGS).text
     assert len(webhooks.claim_due(core)) == 1  # due now, not after the retry schedule's wait
 
 

@@ -177,11 +177,13 @@ def scan(core, *, wallet_id: str, payload: str) -> dict:
             raise RequestExpired(f"payment request {row.id} has expired")
         if not _move(conn, core, row, states.CONFIRMING, allowed_from=states.OPEN):
             refuse_closed(conn, core, row.id, states.CONFIRMING)
-        if row.status == states.AWAITING:
-            outbox.record(conn, core, "payment_request.customer_confirming", merchant_id=row.merchant_id,
-                          request_id=row.id, data={"id": row.id, "status": states.CONFIRMING})
         merchant = get_merchant_row(conn, row.merchant_id)
         quote = quotes.create(conn, core, wallet=wallet, request_id=row.id, price=Money(row.amount, row.currency))
+        if row.status == states.AWAITING:  # the till shows which currency the customer is paying in
+            charge = quote["pay"] if quote else {"amount": row.amount, "currency": row.currency}
+            outbox.record(conn, core, "payment_request.customer_confirming", merchant_id=row.merchant_id,
+                          request_id=row.id, data={"id": row.id, "status": states.CONFIRMING,
+                                                   "wallet_currency": wallet.currency, "quoted": charge})
         data = states.view(conn.execute(select(payment_requests).where(payment_requests.c.id == row.id)).one(), merchant)
         data["quote"] = quote
         journal.append(conn, "request.scanned", {"request": row.id, "wallet": wallet.id,

@@ -81,6 +81,9 @@ staff = Table(
     Column("name", String(50), nullable=False),
     Column("role", String(20), nullable=False),
     Column("created_at", Ts, nullable=False),
+    Column("pin_hash", String(200)),  # None: this member of staff cannot sign in to a till yet
+    Column("failed_pins", Integer, nullable=False, server_default="0"),  # wrong PINs since the last good one
+    Column("locked_until", Ts),  # too many wrong PINs: no sign-in before this time
 )
 
 api_keys = Table(
@@ -339,4 +342,31 @@ webhook_attempts = Table(
     Column("error", String(500)),
     Column("duration_us", BigInteger, nullable=False),
     Index("ix_webhook_attempts_delivery", "delivery_id"),
+)
+
+# A sale rung up at a till: its lines, priced in the merchant's currency. Payment requests for it carry
+# the sale id as their reference, so an expired QR can be replaced for the same cart in one tap.
+sales = Table(
+    "sales",
+    metadata,
+    Column("id", String(25), primary_key=True),
+    Column("merchant_id", String(20), ForeignKey("merchants.id"), nullable=False),
+    Column("terminal_id", String(20), ForeignKey("terminals.id"), nullable=False),
+    Column("staff_id", String(20), ForeignKey("staff.id")),
+    Column("total", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", Ts, nullable=False),
+    CheckConstraint("total > 0", name="positive_total"),
+)
+
+sale_items = Table(
+    "sale_items",
+    metadata,
+    Column("sale_id", String(25), ForeignKey("sales.id"), primary_key=True),
+    Column("line", Integer, primary_key=True),
+    Column("item_id", String(40)),  # the catalogue item, None for a keyed-in amount
+    Column("names", Text, nullable=False),  # JSON {"en": ..., "ja": ..., "zh": ...} as printed on the receipt
+    Column("quantity", Integer, nullable=False),
+    Column("unit_amount", BigInteger, nullable=False),
+    CheckConstraint("quantity > 0 AND unit_amount > 0", name="positive_line"),
 )

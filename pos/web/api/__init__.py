@@ -68,4 +68,4 @@ def register(app):
     for bp in blueprints:
         app.register_blueprint(bp)
     app.spec_processor(lambda spec: add_idempotency_headers(app, spec))
-    return {"credential": [payment_requests.bp, payments.bp, wallet.bp, webhooks.bp], "sign_in": sessions.bp}
+    return {"all": blueprints, "credential": [payment_requests.bp, payments.bp, wallet.bp, webhooks.bp], "sign_in": sessions.bp}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from fpdf import FPDF
@@ -58,19 +59,34 @@ class Qr:
 
 
 Block = Text | Pair | Rule | Gap | Qr
+#: Characters a Japanese or Chinese line must not start with (closing brackets, stops, small kana, the long
+#: vowel mark): the character before them moves down with them.
+_NO_LINE_START = frozenset("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょァィゥェォッャュョ々,.:;?!)]}%")
 _UNITS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+\s*|\s+")
 
 
-def new_pdf(title: str, lang: str) -> FPDF:
-    """An empty millimetre-based PDF with our fonts, no automatic page breaks and its metadata set."""
+@contextmanager
+def new_pdf(title: str, lang: str) -> Iterator[FPDF]:
+    """An empty millimetre-based PDF with our fonts, no automatic page breaks and its metadata set; the font
+    files fpdf2 keeps open (it reads them lazily) are closed when the block ends."""
     pdf = FPDF(unit="mm")
-    pdf.set_auto_page_break(False)
-    pdf.set_margins(0, 0, 0)
-    pdf.set_title(title)
-    pdf.set_lang(lang)
-    pdf.set_creator("qrpos")
-    add_fonts(pdf)
-    return pdf
+    try:
+        pdf.set_auto_page_break(False)
+        pdf.set_margins(0, 0, 0)
+        pdf.set_title(title)
+        pdf.set_lang(lang)
+        pdf.set_creator("qrpos")
+        add_fonts(pdf)
+        yield pdf
+    finally:
+        close_fonts(pdf)
+
+
+def close_fonts(pdf: FPDF) -> None:
+    """Close the font files of ``pdf`` (fpdf2 leaves them open)."""
+    for font in pdf.fonts.values():
+        if getattr(font, "ttfont", None) is not None:
+            font.ttfont.close()
 
 
 def check(blocks: Iterable[Block]) -> None:
@@ -90,6 +106,8 @@ def wrap(pdf: FPDF, text: str, width: float) -> list[str]:
         if pdf.get_string_width((line + unit).rstrip()) <= width:
             line += unit
             continue
+        if unit[0] in _NO_LINE_START and len(line.rstrip()) > 1:  # kinsoku: carry the last character over
+            line, unit = line.rstrip()[:-1], line.rstrip()[-1] + unit
         if line.strip():
             lines.append(line.rstrip())
         line = unit.lstrip()

@@ -40,12 +40,12 @@ def render_poster(poster: Poster, paper: Literal["A4", "A5"] = "A4") -> bytes:
     width, height = PAPER[paper]
     blocks = poster_blocks(poster, paper)
     check(blocks)
-    pdf = new_pdf(f"{poster.shop.name} · {labels.label('en', 'scan_to_pay')}", poster.shop.language)
     margin = 15 * width / PAPER["A4"][0]
-    column = Column(pdf, margin, width - 2 * margin)
-    used = column.height(blocks)
-    if used > height - 2 * margin:
-        raise InvalidDocument("the shop's names are too long for the poster", code="INVALID_POSTER")
-    pdf.add_page(format=(width, height))
-    column.draw(blocks, (height - used) / 2)
-    return bytes(pdf.output())
+    with new_pdf(f"{poster.shop.name} · {labels.label('en', 'scan_to_pay')}", poster.shop.language) as pdf:
+        column = Column(pdf, margin, width - 2 * margin)
+        used = column.height(blocks)
+        if used > height - 2 * margin:
+            raise InvalidDocument("the shop's names are too long for the poster", code="INVALID_POSTER")
+        pdf.add_page(format=(width, height))
+        column.draw(blocks, (height - used) / 2)
+        return bytes(pdf.output())

@@ -98,8 +98,8 @@ def render_receipt(receipt: Receipt, lang: str = "en") -> bytes:
     lang = labels.language(lang)
     blocks = receipt_blocks(receipt, lang)
     check(blocks)
-    pdf = new_pdf(f"{labels.label(lang, 'receipt')} {receipt.payment_id}", lang)
-    column = Column(pdf, MARGIN, WIDTH - 2 * MARGIN)
-    pdf.add_page(format=(WIDTH, column.height(blocks) + 2 * MARGIN + 2))
-    column.draw(blocks, MARGIN)
-    return bytes(pdf.output())
+    with new_pdf(f"{labels.label(lang, 'receipt')} {receipt.payment_id}", lang) as pdf:
+        column = Column(pdf, MARGIN, WIDTH - 2 * MARGIN)
+        pdf.add_page(format=(WIDTH, column.height(blocks) + 2 * MARGIN + 2))
+        column.draw(blocks, MARGIN)
+        return bytes(pdf.output())

@@ -45,10 +45,12 @@ def test_the_poster_is_an_a4_or_a5_portrait_page(posters):
     assert page_size_mm(posters["A5"]) == pytest.approx((148, 210), abs=0.01)
 
 
-def test_a_poster_refuses_other_paper_unprintable_names_and_an_empty_payload():
+def test_a_poster_refuses_other_paper_unprintable_or_overlong_names_and_an_empty_payload():
     with pytest.raises(InvalidDocument, match="A4 or A5"):
         render_poster(Poster(TEA, STATIC), "Letter")
     with pytest.raises(MissingGlyphError):
         render_poster(Poster(Shop("Seoul Tea", "서울 찻집", language="zh"), STATIC))
     with pytest.raises(InvalidDocument, match="payload"):
         Poster(TEA, "")
+    with pytest.raises(InvalidDocument, match="too long for the poster"):
+        render_poster(Poster(Shop("Uji Tea House " * 40, "宇治茶房"), STATIC), "A5")

@@ -95,3 +95,14 @@ def test_the_home_page_lists_the_tills_and_links_the_terminal(client, world):
 def test_a_missing_page_is_a_friendly_page_in_the_ui_language(client, lang, text):
     page = client.get(f"/no/such/page?lang={lang}")
     assert page.status_code == 404 and text in page.text and "Traceback" not in page.text
+
+
+def test_a_cart_of_catalogue_items_is_priced_on_the_server(till, core):
+    page = till.get("/terminal/checkout?lang=ja").text
+    assert 'data-item="shoyu-ramen"' in page and "醤油ラーメン" in page
+    data = charge(till, {"lines": [{"item_id": "shoyu-ramen", "quantity": 2}, {"item_id": "gyoza", "quantity": 1}],
+                         "price": 1})
+    assert data["sale"]["total"] == 2 * 980 + 450 == data["request"]["amount"]
+    assert [line["names"]["ja"] for line in data["sale"]["lines"]] == ["醤油ラーメン", "焼き餃子（6個）"]
+    picture = till.get("/terminal/catalogue/pictures/ramen/gyoza.svg")
+    assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"

@@ -147,6 +147,6 @@ def display_events():
 def catalogue_picture(name: str):
     from flask import send_from_directory
 
-    from pos.catalogue import CATALOGUES
+    from pos.catalogue import CATALOGUE_DIR
 
-    return send_from_directory(CATALOGUES, name, max_age=86400)
+    return send_from_directory(CATALOGUE_DIR / "pictures", name, max_age=86400)

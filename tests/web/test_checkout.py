@@ -104,5 +104,5 @@ def test_a_cart_of_catalogue_items_is_priced_on_the_server(till, core):
                          "price": 1})
     assert data["sale"]["total"] == 2 * 980 + 450 == data["request"]["amount"]
     assert [line["names"]["ja"] for line in data["sale"]["lines"]] == ["醤油ラーメン", "焼き餃子（6個）"]
-    picture = till.get("/terminal/catalogue/pictures/ramen/gyoza.svg")
-    assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"
+    with till.get("/terminal/catalogue/pictures/ramen/gyoza.svg") as picture:
+        assert picture.status_code == 200 and picture.mimetype == "image/svg+xml"

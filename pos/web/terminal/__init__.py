@@ -16,7 +16,7 @@ NAVIGATION: list[tuple[str, object]] = []
 
 def init_app(app) -> None:
     from pos.web.limits import limit_page_sign_in
-    from pos.web.terminal import checkout, views  # noqa: F401  (checkout registers its views on views.bp)
+    from pos.web.terminal import checkout, receipts, views  # noqa: F401  (they register views on views.bp)
 
     app.register_blueprint(views.bp)
     limit_page_sign_in(app, "terminal.login")

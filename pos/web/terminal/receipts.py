@@ -1,0 +1,32 @@
+"""The receipt of a payment at the till: a page, and the same receipt as a PDF (CJK fonts embedded)."""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request, session, url_for
+
+from pos.printing import render_receipt
+from pos.receipts import receipt_for
+from pos.web import i18n
+from pos.web.auth import core
+from pos.web.terminal.views import bp
+
+PDF_LANG = {"en": "en", "ja": "ja", "zh_Hans": "zh"}
+
+
+def _receipt(payment_id: str):
+    url = url_for("terminal.receipt", payment_id=payment_id, _external=True)
+    return receipt_for(core(), payment_id, merchant_id=session["merchant_id"], url=url)
+
+
+@bp.get("/payments/<id:payment_id>")
+def receipt(payment_id: str):
+    return render_template("terminal/receipt.html", r=_receipt(payment_id))
+
+
+@bp.get("/payments/<id:payment_id>/receipt.pdf")
+def receipt_pdf(payment_id: str):
+    asked = request.args.get("lang") or i18n.current()
+    lang = PDF_LANG.get(asked) or (asked if asked in PDF_LANG.values() else "en")
+    pdf = render_receipt(_receipt(payment_id), lang)
+    headers = {"Content-Disposition": f'inline; filename="receipt-{payment_id}-{lang}.pdf"'}
+    return Response(pdf, mimetype="application/pdf", headers=headers)

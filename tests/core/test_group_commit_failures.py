@@ -1,0 +1,167 @@
+"""Group commit when the commit itself fails: no caller hears "paid" for work that was not made durable.
+
+The fault is injected where a full disk or a failed WAL flush would show it: the driver's COMMIT
+raises (a DBAPI OperationalError, wrapped by SQLAlchemy like a real one). Everything else is real.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import func, select
+
+from pos.core import parties, payments
+from pos.core.errors import QrposError
+from pos.core.ledger.verify import audit
+from pos.core.store.schema import journal
+from pos.core.store.schema import payments as payments_table
+
+from .worlds import ramen_shop
+
+PAYERS = 6
+
+
+class CommitFault:
+    """Makes the database refuse chosen commits: the ``first``-th from now and ``count`` after it."""
+
+    def __init__(self, core, monkeypatch):
+        self._dialect = core.db.engine.dialect
+        self._real = self._dialect.do_commit
+        self._lock = threading.Lock()
+        self._seen, self._first, self._last = 0, 0, -1
+        self.failed = 0
+        monkeypatch.setattr(self._dialect, "do_commit", self._commit)
+
+    def arm(self, *, first: int = 1, count: int = 10**9) -> None:
+        with self._lock:
+            self._seen, self._first, self._last = 0, first, first + count - 1
+
+    def disarm(self) -> None:
+        self.arm(first=0, count=0)
+
+    def _commit(self, dbapi_connection) -> None:
+        with self._lock:
+            self._seen += 1
+            fail = self._first <= self._seen <= self._last
+            self.failed += fail
+        if fail:
+            raise self._dialect.loaded_dbapi.OperationalError("injected fault: the commit could not be written")
+        self._real(dbapi_connection)
+
+
+@pytest.fixture
+def fault(core, monkeypatch):
+    return CommitFault(core, monkeypatch)
+
+
+@pytest.fixture
+def sale(core):
+    """A shop, one payer wallet each, and one open 1,000 JPY request each."""
+    shop = ramen_shop(core)
+    wallets = [parties.create_wallet(core, owner=f"payer {i}", currency="JPY", pin="1234", balance=5000)["wallet_id"]
+               for i in range(PAYERS)]
+    reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+                                    amount=1000, currency="JPY") for _ in range(PAYERS)]
+    return wallets, reqs
+
+
+def _journal_length(core) -> int:
+    with core.db.read() as conn:
+        return conn.execute(select(func.count()).select_from(journal)).scalar_one()
+
+
+def _payments_stored(core) -> int:
+    with core.db.read() as conn:
+        return conn.execute(select(func.count()).select_from(payments_table)).scalar_one()
+
+
+def _pay_together(core, wallets, reqs, fault, **arm):
+    """All payers queue behind a busy leader, the fault is armed, then the batch runs.
+
+    Returns each caller's outcome: the payment's status, or the exception it raised.
+    """
+    started, release, blocker_outcome = threading.Event(), threading.Event(), []
+
+    def blocker(conn):
+        started.set()
+        release.wait(30)
+        return "blocker"
+
+    def hold_the_leader():
+        try:
+            blocker_outcome.append(core.db.transact(blocker))
+        except Exception as error:  # the blocker's own commit may meet the fault too
+            blocker_outcome.append(error)
+
+    def pay(i):
+        try:
+            return payments.pay(core, wallet_id=wallets[i], payload=reqs[i]["payload"])["status"]
+        except Exception as error:
+            return error
+
+    holder = threading.Thread(target=hold_the_leader)
+    holder.start()
+    assert started.wait(30)
+    with ThreadPoolExecutor(PAYERS) as pool:
+        results = [pool.submit(pay, i) for i in range(PAYERS)]
+        assert core.db._group.wait_for_queue(PAYERS)  # the only look inside: every payer waits in one batch
+        fault.arm(**arm)
+        release.set()
+        outcome = [r.result(timeout=60) for r in results]
+    holder.join(30)
+    fault.disarm()
+    return outcome
+
+
+def test_when_every_commit_fails_every_caller_in_the_batch_gets_an_error_and_nothing_is_stored(core, sale, fault):
+    wallets, reqs = sale
+    journal_before = _journal_length(core)
+    outcome = _pay_together(core, wallets, reqs, fault)
+    assert [type(o).__name__ for o in outcome] == ["OperationalError"] * PAYERS, outcome
+    assert not any(isinstance(o, QrposError) for o in outcome)
+    assert fault.failed >= 1 + PAYERS  # the batch's commit, then each payer's own try
+    assert _payments_stored(core) == 0 and _journal_length(core) == journal_before
+    assert [payments.get_request(core, r["id"])["status"] for r in reqs] == ["awaiting_payment"] * PAYERS
+    assert [parties.wallet_summary(core, w)["balance"]["amount"] for w in wallets] == [5000] * PAYERS
+    assert audit(core)["ok"]
+
+
+def test_when_the_batch_commit_fails_once_each_payment_is_rerun_alone_and_made_exactly_once(core, sale, fault):
+    wallets, reqs = sale
+    journal_before = _journal_length(core)
+    outcome = _pay_together(core, wallets, reqs, fault, first=2, count=1)  # the blocker commits, the batch fails
+    assert fault.failed == 1
+    assert outcome == ["paid"] * PAYERS
+    assert _payments_stored(core) == PAYERS and _journal_length(core) == journal_before + PAYERS
+    assert [parties.wallet_summary(core, w)["balance"]["amount"] for w in wallets] == [4000] * PAYERS
+    assert [payments.get_request(core, r["id"])["status"] for r in reqs] == ["paid"] * PAYERS
+    assert audit(core)["ok"]
+
+
+def test_a_lone_payment_whose_commit_fails_gets_an_error_and_can_be_paid_afterwards(core, sale, fault):
+    wallets, reqs = sale
+    fault.arm()
+    with pytest.raises(Exception) as error:
+        payments.pay(core, wallet_id=wallets[0], payload=reqs[0]["payload"])
+    assert type(error.value).__name__ == "OperationalError" and not isinstance(error.value, QrposError)
+    fault.disarm()
+    assert _payments_stored(core) == 0
+    assert payments.get_request(core, reqs[0]["id"])["status"] == "awaiting_payment"
+    assert payments.pay(core, wallet_id=wallets[0], payload=reqs[0]["payload"])["status"] == "paid"
+    assert parties.wallet_summary(core, wallets[0])["balance"]["amount"] == 4000
+    assert audit(core)["ok"]
+
+
+def test_a_refund_whose_commit_fails_leaves_the_payment_as_it_was(core, sale, fault):
+    wallets, reqs = sale
+    paid = payments.pay(core, wallet_id=wallets[0], payload=reqs[0]["payload"])
+    merchant_id = paid["merchant_id"]
+    fault.arm()
+    with pytest.raises(Exception) as error:
+        payments.refund(core, merchant_id=merchant_id, payment_id=paid["id"], amount=400)
+    fault.disarm()
+    assert not isinstance(error.value, QrposError)
+    assert payments.get_payment(core, paid["id"])["refunded"]["amount"] == 0
+    assert payments.list_refunds(core, paid["id"]) == []
+    assert parties.wallet_summary(core, wallets[0])["balance"]["amount"] == 4000
+    assert audit(core)["ok"]

@@ -1,0 +1,10 @@
+"""Bad requests get a typed JSON 4xx in the API's error shape, never a 500 (issue 12, items 1, 2 and 8)."""
+
+from __future__ import annotations
+
+from tests.web.conftest import error_code
+
+
+def test_a_daily_report_for_the_last_day_of_the_calendar_is_a_typed_422(world):
+    response = world.merchant.get("/api/v1/reports/daily?date=9999-12-31")
+    assert response.status_code == 422 and error_code(response) == "DATE_OUT_OF_RANGE"

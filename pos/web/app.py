@@ -19,7 +19,7 @@ class IdConverter(BaseConverter):
 
 def build_app(test_config: dict | None = None) -> APIFlask:
     """Defaults, then QRPOS_* environment variables, then ``test_config``."""
-    from pos.web import api, config, errors, extensions, headers, home, limits, terminal
+    from pos.web import api, bounds, config, errors, extensions, headers, home, limits, terminal
     from pos.web.sse import Notifier
 
     app = APIFlask(
@@ -38,6 +38,7 @@ def build_app(test_config: dict | None = None) -> APIFlask:
 
     app.url_map.converters["id"] = IdConverter
     errors.init_app(app)
+    bounds.init_app(app)
     areas = api.register(app)
     extensions.init_app(app, api_blueprints=areas["all"])
     headers.init_app(app)

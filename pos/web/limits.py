@@ -2,12 +2,15 @@
 session token) on the authenticated areas, and a tight one on wallet sign-in against PIN guessing.
 
 Storage is ``QRPOS_RATELIMIT_STORAGE_URI`` (``memory://`` per process by default; ``redis://...``
-to share between processes). A refusal is 429 RATE_LIMITED with ``Retry-After``.
+to share between processes). A refusal is 429 RATE_LIMITED with ``Retry-After``: whole seconds
+until the window ends, rounded up, never 0 (Flask-Limiter truncates, and says 0 in a window's last second).
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+import time
 
 from flask import current_app, request
 from flask_limiter import Limiter
@@ -32,11 +35,31 @@ def wallet_key() -> str:
     return f"wallet:{wallet}" if isinstance(wallet, str) else address_key()
 
 
+def retry_after_seconds(*, reset_at: float, now: float) -> int:
+    """Seconds to wait until ``reset_at``, rounded up and at least 1: an answer of 0 invites a retry at once."""
+    return max(1, math.ceil(reset_at - now))
+
+
+def _whole_retry_after(response):
+    """Runs after Flask-Limiter's header hook (registered before it, and Flask runs them in reverse).
+
+    It sets ``Retry-After`` on every answer, truncated; keep it on refusals only, rounded up.
+    """
+    if response.status_code not in (429, 503):
+        response.headers.pop("Retry-After", None)
+        return response
+    breached = current_app.extensions["qrpos.limiter"].current_limit if response.status_code == 429 else None
+    if breached is not None:
+        response.headers["Retry-After"] = str(retry_after_seconds(reset_at=breached.window.reset_time, now=time.time()))
+    return response
+
+
 def _config(name: str):
     return lambda: current_app.config[name]
 
 
 def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
+    app.after_request(_whole_retry_after)
     limiter = Limiter(
         key_func=address_key,
         app=app,

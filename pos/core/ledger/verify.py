@@ -102,7 +102,8 @@ def _verify_entries_against_journal(conn: Connection) -> list[str]:
 
 
 def audit(core) -> dict:
-    with core.db.read() as conn:
+    """Run every check and count the books, all in one snapshot: no false alarm under load."""
+    with core.db.read_snapshot() as conn:
         problems = verify(conn)
         counts = {
             "transactions": conn.execute(select(func.count()).select_from(transactions)).scalar_one(),

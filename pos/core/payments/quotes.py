@@ -61,7 +61,11 @@ def quote(core, *, wallet_id: str, amount: int, currency: str) -> dict | None:
 
 
 def rate_for(conn: Connection, core, *, wallet, request_id: str, quote_id: str | None, price: Money) -> Fraction:
-    """The rate a payment uses: its quote's, if given and still valid, else today's table rate."""
+    """The rate a payment uses: its quote's, if given and still valid, else today's table rate.
+
+    A quote is this wallet's, for this request (or, made without one, for this very price); any
+    other quote is QUOTE_NOT_FOUND, so that nobody learns whether another wallet's quote exists.
+    """
     if quote_id is None:
         mid, spread = fx.lookup(conn, price.currency, wallet.currency)
         return fx.customer_rate(mid, spread)
@@ -70,7 +74,7 @@ def rate_for(conn: Connection, core, *, wallet, request_id: str, quote_id: str |
         row is None
         or row.wallet_id != wallet.id
         or (row.request_id is not None and row.request_id != request_id)
-        or row.price_currency != price.currency
+        or (row.price_amount, row.price_currency) != (price.minor, price.currency)
         or row.pay_currency != wallet.currency
     ):
         raise NotFound(f"quote {quote_id} does not exist for this payment", code="QUOTE_NOT_FOUND")

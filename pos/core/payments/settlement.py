@@ -11,7 +11,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
 
-from pos.core.errors import InvalidAmount, NotFound, PayloadError
+from pos.core.errors import InvalidAmount, InvalidInput, NotFound, PayloadError
 from pos.core.money import Money
 from pos.core.parties.merchants import get_merchant_row, get_terminal_row
 from pos.core.parties.wallets import get_wallet_row
@@ -93,6 +93,9 @@ def settle(conn: Connection, core, row, wallet, *, quote_id: str | None, miles: 
     merchant = _MERCHANT.one(conn, {"merchant": row.merchant_id})
     price = Money(row.amount, row.currency)
     rate = None
+    if wallet.currency == price.currency and quote_id is not None:  # refused, never silently recorded
+        raise InvalidInput("this payment is in the wallet's own currency and takes no quote_id",
+                           code="QUOTE_NOT_APPLICABLE")
     if wallet.currency != price.currency:
         rate = quotes.rate_for(conn, core, wallet=wallet, request_id=row.id, quote_id=quote_id, price=price)
     p = plan_payment(

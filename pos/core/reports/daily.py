@@ -21,6 +21,9 @@ from pos.core.platform.webhooks import event_view
 from pos.core.store.schema import events, payment_requests, payments, refunds
 
 MAX_PAGE = 100
+# Days a report can cover: one day inside the calendar's ends, so that a day's bounds in any time
+# zone (up to a day away from UTC) are still dates Python can represent.
+FIRST_DAY, LAST_DAY = Date(1, 1, 2), Date(9999, 12, 30)
 PAYMENT_STATUSES = states.SETTLED
 
 
@@ -75,7 +78,10 @@ def list_payments(
 
 
 def day_bounds(day: str, tz: str) -> tuple[int, int]:
-    """[start, end) of a calendar day in a time zone, in epoch microseconds."""
+    """[start, end) of a calendar day in a time zone, in epoch microseconds.
+
+    :raises InvalidInput: INVALID_TIMEZONE, INVALID_DATE, or DATE_OUT_OF_RANGE for a day at the calendar's ends.
+    """
     try:
         zone = ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError):
@@ -84,6 +90,8 @@ def day_bounds(day: str, tz: str) -> tuple[int, int]:
         d = Date.fromisoformat(day)
     except (TypeError, ValueError):
         raise InvalidInput(f"date must be YYYY-MM-DD, got {day!r}", code="INVALID_DATE") from None
+    if not FIRST_DAY <= d <= LAST_DAY:
+        raise InvalidInput(f"date must be between {FIRST_DAY} and {LAST_DAY}, got {day}", code="DATE_OUT_OF_RANGE")
     start = datetime.combine(d, time(), zone)
     end = datetime.combine(d + timedelta(days=1), time(), zone)
     return int(start.timestamp()) * US, int(end.timestamp()) * US

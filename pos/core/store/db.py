@@ -81,6 +81,24 @@ class Database:
                 yield conn
 
     @contextmanager
+    def read_snapshot(self) -> Iterator[Connection]:
+        """A read-only transaction in which every statement sees the same committed state.
+
+        For readers that compare tables with each other (``ledger verify``) while writers commit.
+        PostgreSQL: REPEATABLE READ READ ONLY (its default READ COMMITTED takes a new snapshot per
+        statement). SQLite in WAL mode: ``read()`` already is one snapshot, fixed at its first read
+        and kept until it ends.
+        """
+        if self.is_sqlite:
+            with self.read() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+            with conn.begin():
+                yield conn
+
+    @contextmanager
     def write(self) -> Iterator[Connection]:
         with self._writers, self.engine.connect() as conn:
             conn.execution_options(qrpos_write=True)

@@ -7,11 +7,12 @@ import re
 from pos.web.errors import CODE_BY_STATUS
 
 ERROR_DESCRIPTIONS = {
-    400: "The body is not JSON (INVALID_JSON).",
+    400: "The body is not JSON (INVALID_JSON), or nests deeper than 32 levels (JSON_TOO_DEEP).",
     401: "Missing or bad credentials (UNAUTHORIZED, BAD_API_KEY, BAD_TOKEN, BAD_CREDENTIALS).",
     402: "Declined: not enough money or miles, or a refund larger than what is left.",
     404: "No such object for this caller (another merchant's or wallet's objects are 404 too).",
     409: "Right request at the wrong moment: already paid, expired, cancelled, or IDEMPOTENCY_KEY_REUSED.",
+    413: "The body is larger than 64 KiB (REQUEST_TOO_LARGE).",
     422: "Values are wrong (VALIDATION_ERROR with details, or a core code such as INVALID_AMOUNT).",
     429: "Rate limited (RATE_LIMITED); wait for Retry-After seconds.",
 }
@@ -24,6 +25,7 @@ def document(bp, summary: str, *, auth: str | None = None, errors=(), idempotent
              responses=None):
     """One ``bp.doc`` per view: security, the error responses it can give, the Idempotency-Key header."""
     codes = set(errors) | {422, 429} | ({401} if auth else set()) | ({409} if idempotent else set())
+    codes |= {413} if 400 in codes else set()  # a JSON body is bounded (pos.web.bounds)
     documented = {code: ERROR_DESCRIPTIONS[code] for code in sorted(codes)}
     documented[429] = {"description": ERROR_DESCRIPTIONS[429], "headers": RETRY_AFTER,
                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}}

@@ -101,9 +101,12 @@ function show(data) {
   setStatus("awaiting_payment", T.waiting);
   for (const id of ["new-code", "receipt", "next-sale"]) $(id).hidden = true;
   $("stop").hidden = false;
-  const expires = Date.parse(req.expires_at);
+  // the code's lifetime counted from when the server answered: right even if this device's clock is off
+  const lifetime = Date.parse(req.expires_at) - Date.parse(req.created_at);
+  const expires = performance.now() + lifetime;
+  $("charge-panel").scrollIntoView({ block: "start" });
   const tick = () => {
-    const left = (expires - Date.now()) / 1000;
+    const left = (expires - performance.now()) / 1000;
     const node = $("countdown");
     node.textContent = left > 0 ? fill(T.expires_in, { time: countdown(left) }) : T.expiring;
     node.classList.toggle("soon", left <= 30);

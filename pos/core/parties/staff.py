@@ -67,7 +67,9 @@ def sign_in(core: Core, *, terminal_id: str, who: str, pin: str, role: str | Non
     :raises StaffLocked: too many wrong PINs; no PIN is checked until the lock ends.
     :raises Unauthorized: BAD_CREDENTIALS for an unknown name, a wrong PIN or the wrong role.
     """
-    who = (who or "").strip()
+    who = who.strip() if isinstance(who, str) else ""
+    if not who or len(who) > 50 or not who.isprintable():  # never a name: refused before any query
+        raise Unauthorized("staff name or PIN is wrong", code="BAD_CREDENTIALS")
 
     def effect(conn: Connection) -> StaffMember | Unauthorized:
         terminal = get_terminal_row(conn, terminal_id)

@@ -13,19 +13,22 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import and_, func, or_, select
 
 from pos.core.errors import InvalidInput, NotFound
+from pos.core.limits import PAGE_MAX, int_between
 from pos.core.parties.merchants import get_merchant_row
 from pos.core.payments import states
 from pos.core.payments.settlement import payment_view
 from pos.core.platform.clock import US
+from pos.core.platform.context import Core
 from pos.core.platform.webhooks import event_view
+from pos.core.shapes import View
 from pos.core.store.schema import events, payment_requests, payments, refunds
 
-MAX_PAGE = 100
+MAX_PAGE = PAGE_MAX
 PAYMENT_STATUSES = states.SETTLED
 
 
 def list_payments(
-    core,
+    core: Core,
     *,
     merchant_id: str | None = None,
     wallet_id: str | None = None,
@@ -34,7 +37,7 @@ def list_payments(
     created_lt: int | None = None,
     limit: int = 20,
     starting_after: str | None = None,
-) -> dict:
+) -> View:
     """One page of a merchant's (or a wallet's) payments, newest first.
 
     :param created_gte: / :param created_lt: bounds in epoch microseconds.
@@ -42,7 +45,7 @@ def list_payments(
     """
     if (merchant_id is None) == (wallet_id is None):
         raise ValueError("list payments of exactly one merchant or one wallet")
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+    if not int_between(limit, 1, MAX_PAGE):
         raise InvalidInput(f"limit must be 1-{MAX_PAGE}", code="INVALID_LIMIT")
     if status is not None and status not in PAYMENT_STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(PAYMENT_STATUSES)}", code="INVALID_STATUS")
@@ -89,7 +92,7 @@ def day_bounds(day: str, tz: str) -> tuple[int, int]:
     return int(start.timestamp()) * US, int(end.timestamp()) * US
 
 
-def daily_report(core, *, merchant_id: str, day: str, tz: str = "UTC") -> dict:
+def daily_report(core: Core, *, merchant_id: str, day: str, tz: str = "UTC") -> View:
     """What a merchant took in one day: payments, refunds, fees, net, and requests by status."""
     start, end = day_bounds(day, tz)
     with core.db.read() as conn:
@@ -125,7 +128,9 @@ def daily_report(core, *, merchant_id: str, day: str, tz: str = "UTC") -> dict:
     }
 
 
-def request_events(core, *, request_id: str, merchant_id: str, after_seq: int = 0, limit: int = 100) -> dict:
+def request_events(
+    core: Core, *, request_id: str, merchant_id: str, after_seq: int = 0, limit: int = 100
+) -> View:
     """A request's events after ``after_seq`` (the SSE cursor), and whether it can change again."""
     with core.db.read() as conn:
         row = conn.execute(select(payment_requests.c.merchant_id, payment_requests.c.status)

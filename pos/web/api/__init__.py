@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pos.core import limits
 from pos.web.errors import CODE_BY_STATUS
 
 ERROR_DESCRIPTIONS = {
@@ -41,9 +42,10 @@ IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Retry-safe key (1-255 printable characters): the same key and body give the first "
-    "response again, byte for byte; the same key with another body is 409 IDEMPOTENCY_KEY_REUSED.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"},
+    "description": f"Retry-safe key (1-{limits.IDEMPOTENCY_KEY_MAX_LENGTH} printable characters): the same key and "
+    "body give the first response again, byte for byte; the same key with another body is 409 IDEMPOTENCY_KEY_REUSED.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": limits.IDEMPOTENCY_KEY_MAX_LENGTH,
+               "pattern": limits.IDEMPOTENCY_KEY_PATTERN},
 }
 
 

@@ -55,7 +55,8 @@ def is_reference(value: object) -> TypeGuard[str]:
 
 
 def is_idempotency_key(value: object) -> TypeGuard[str]:
-    return isinstance(value, str) and len(value) <= IDEMPOTENCY_KEY_MAX_LENGTH and bool(_IDEMPOTENCY_KEY.fullmatch(value))
+    return (isinstance(value, str) and len(value) <= IDEMPOTENCY_KEY_MAX_LENGTH
+            and bool(_IDEMPOTENCY_KEY.fullmatch(value)))
 
 
 def is_new_pin(value: object) -> TypeGuard[str]:

@@ -76,7 +76,7 @@ class Money:
     minor: int
     currency: str
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if not is_int(self.minor):
             raise InvalidAmount(f"amount must be an integer of minor units, got {self.minor!r}")
         check_currency(self.currency)

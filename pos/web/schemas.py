@@ -63,7 +63,8 @@ class CreatePayment(Strict):
     payload: str = Field(min_length=1, max_length=2000, pattern=TEXT, description="The scanned QR code's text.")
     quote_id: str | None = Field(None, max_length=24, pattern=ID, description="Pay at this quote's rate (from a scan).")
     miles: int = Field(0, ge=0, le=limits.MILES_MAX_ASKED, description="Miles to spend on part of the price.")
-    amount: int | None = Field(None, gt=0, le=limits.MAX_AMOUNT, description="Only for static codes: the amount entered.")
+    amount: int | None = Field(None, gt=0, le=limits.MAX_AMOUNT,
+                               description="Only for static codes: the amount entered.")
 
 
 class CreateWebhookEndpoint(Strict):
@@ -72,7 +73,8 @@ class CreateWebhookEndpoint(Strict):
 
 class PaymentListQuery(Query):
     limit: int = Field(20, ge=1, le=limits.PAGE_MAX)
-    starting_after: str | None = Field(None, max_length=24, pattern=ID, description="Cursor: the last id of the previous page.")
+    starting_after: str | None = Field(None, max_length=24, pattern=ID,
+                                       description="Cursor: the last id of the previous page.")
     status: PaymentStatus | None = None
     created_from: dt.datetime | None = Field(None, description="Inclusive, ISO 8601 with a time zone.")
     created_to: dt.datetime | None = Field(None, description="Exclusive, ISO 8601 with a time zone.")
@@ -80,7 +82,8 @@ class PaymentListQuery(Query):
 
 class DailyReportQuery(Query):
     date: dt.date
-    tz: str = Field("UTC", max_length=60, pattern=r"^[A-Za-z0-9_+/-]+$", description="IANA time zone of the day, e.g. Asia/Tokyo.")
+    tz: str = Field("UTC", max_length=60, pattern=r"^[A-Za-z0-9_+/-]+$",
+                    description="IANA time zone of the day, e.g. Asia/Tokyo.")
 
 
 class DeliveryQuery(Query):

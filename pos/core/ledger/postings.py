@@ -116,7 +116,7 @@ def post(
     )
     if batch is None:
         own.flush(conn)
-    return {"id": tx_id, "kind": kind, "currency": currency, "legs": [[l.account_id, l.amount] for l in legs]}
+    return {"id": tx_id, "kind": kind, "currency": currency, "legs": [[leg.account_id, leg.amount] for leg in legs]}
 
 
 # Built once: the hot path executes prepared constructs with parameters (no per-call SQL building).
@@ -136,7 +136,8 @@ _APPLY_LEG = Prepared(
 
 
 def _apply(conn: Connection, leg: Leg, currency: str) -> None:
-    params = {"leg_account": leg.account_id, "leg_currency": currency, "leg_check": leg.amount, "leg_amount": leg.amount}
+    params = {"leg_account": leg.account_id, "leg_currency": currency, "leg_check": leg.amount,
+              "leg_amount": leg.amount}
     if _APPLY_LEG.rowcount(conn, params) == 1:
         return
     row = conn.execute(select(accounts).where(accounts.c.id == leg.account_id)).first()

@@ -125,7 +125,8 @@ def create_merchant(
         terminal = _open_terminal(uow, merchant_id, store_id, terminal_label, ttl)
         staff_id = _add_staff(uow, merchant_id, staff_name, "cashier")
         uow.journal("merchant.created", {"merchant": merchant_id, "currency": currency})
-        return {"merchant_id": merchant_id, "store_id": store_id, **terminal, "staff_id": staff_id, "currency": currency}
+        return {"merchant_id": merchant_id, "store_id": store_id, **terminal, "staff_id": staff_id,
+                "currency": currency}
 
     return core.transact(effect)
 

@@ -88,7 +88,8 @@ def post_payment(
         txs.append(
             ledger.post(
                 conn, tx_id=ids.new("tx"), kind="fx_in", currency=w_cur, now_us=now, payment_id=payment_id,
-                link_id=link, legs=[Leg(wallet.cash_account_id, -p.charged.minor), Leg(fx_w, p.charged.minor)], batch=batch,
+                link_id=link, legs=[Leg(wallet.cash_account_id, -p.charged.minor), Leg(fx_w, p.charged.minor)],
+                batch=batch,
             )
         )
         merchant_legs.append(Leg(fx_m, -p.cash_price.minor))

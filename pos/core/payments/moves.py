@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from sqlalchemy import ColumnElement, Connection, bindparam, literal_column, select, update
+from sqlalchemy import BindParameter, ColumnElement, Connection, bindparam, literal_column, select, update
 
 from pos.core.errors import NotFound
 from pos.core.payments import states
@@ -19,13 +19,14 @@ from pos.core.store.prepared import Prepared
 from pos.core.store.schema import payment_requests
 
 _ID, _STATUS, _EXPIRES = payment_requests.c.id, payment_requests.c.status, payment_requests.c.expires_at
-_NOW = bindparam("now")
+_NOW: BindParameter[int] = bindparam("now")
 
 
 def where_movable(new: str) -> list[ColumnElement[bool]]:
     """The SQL form of :func:`states.may_move` for a move to ``new``, at the ``now`` parameter."""
     # Literal states (not parameters): the statement runs prepared, with only id and now bound.
-    clauses = [_STATUS.in_([literal_column(f"'{state}'") for state in states.allowed_from(new)])]
+    allowed = [literal_column(f"'{state}'") for state in states.allowed_from(new)]
+    clauses: list[ColumnElement[bool]] = [_STATUS.in_(allowed)]
     clock = states.CLOCK_RULE.get(new)
     if clock == states.BEFORE_EXPIRY:
         clauses.append(_EXPIRES > _NOW)

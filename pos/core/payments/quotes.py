@@ -63,7 +63,7 @@ def create(uow: UnitOfWork, *, wallet: WalletRow, request_id: str | None, price:
             rate=str(rate), spread_bp=spread, created_at=now, expires_at=now + uow.settings.quote_ttl_seconds * US,
         )
     )
-    return view(conn.execute(select(quotes).where(quotes.c.id == quote_id)).one())  # type: ignore[arg-type]
+    return view(conn.execute(select(quotes).where(quotes.c.id == quote_id)).one())
 
 
 def quote(core: Core, *, wallet_id: str, amount: int, currency: str) -> View | None:

@@ -81,7 +81,8 @@ def pay(
             row = _open_static_request(uow, fields, amount)
         else:
             row = request_row(uow.conn, fields.request_id)
-            if (row.amount, row.currency, row.merchant_id) != (fields.amount_minor, fields.currency, fields.merchant_id):
+            named = (fields.amount_minor, fields.currency, fields.merchant_id)
+            if (row.amount, row.currency, row.merchant_id) != named:
                 raise PayloadError("the code does not match the payment request it names", code="PAYLOAD_MISMATCH")
         return settle(uow, row, wallet, quote_id=quote_id, miles=miles)
 

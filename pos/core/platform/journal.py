@@ -33,7 +33,9 @@ def ensure_head(conn: Connection) -> None:
 _HEAD_ROW = journal_head.c.id == literal_column("1")
 _LOCK_HEAD = Prepared(select(journal_head.c.seq, journal_head.c.hash).where(_HEAD_ROW).with_for_update())
 _INSERT_RECORD = Prepared(insert(journal).values({c.name: bindparam(c.name) for c in journal.c}))
-_MOVE_HEAD = Prepared(update(journal_head).where(_HEAD_ROW).values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+_MOVE_HEAD = Prepared(
+    update(journal_head).where(_HEAD_ROW).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
 
 def append(conn: Connection, kind: str, body: Mapping[str, object], now_us: int) -> int:

@@ -66,8 +66,8 @@ def _check_url(url: object) -> str:
 
 
 def endpoint_view(row: Row[Any], *, secret: bool = False) -> View:
-    data: View = {"id": row.id, "object": "webhook_endpoint", "url": row.url, "status": "disabled" if row.disabled_at else
-            "enabled", "created_at": iso(row.created_at)}
+    data: View = {"id": row.id, "object": "webhook_endpoint", "url": row.url,
+                  "status": "disabled" if row.disabled_at else "enabled", "created_at": iso(row.created_at)}
     if secret:
         data["secret"] = row.secret
     return data
@@ -194,7 +194,8 @@ def _delivery_view(conn: Connection, row: Row[Any]) -> View:
 
 
 def _merchant_deliveries(merchant_id: str) -> Select[Any]:
-    return (select(webhook_deliveries).join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
+    return (select(webhook_deliveries)
+            .join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
             .where(webhook_endpoints.c.merchant_id == merchant_id))
 
 

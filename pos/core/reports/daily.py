@@ -98,16 +98,17 @@ def daily_report(core: Core, *, merchant_id: str, day: str, tz: str = "UTC") -> 
     with core.db.read() as conn:
         merchant = get_merchant_row(conn, merchant_id)
         pay = conn.execute(
-            select(func.count(), func.coalesce(func.sum(payments.c.amount), 0), func.coalesce(func.sum(payments.c.fee), 0),
-                   func.coalesce(func.sum(payments.c.miles_used), 0))
+            select(func.count(), func.coalesce(func.sum(payments.c.amount), 0),
+                   func.coalesce(func.sum(payments.c.fee), 0), func.coalesce(func.sum(payments.c.miles_used), 0))
             .where(payments.c.merchant_id == merchant_id, payments.c.created_at >= start, payments.c.created_at < end)
         ).one()
         ref = conn.execute(
-            select(func.count(), func.coalesce(func.sum(refunds.c.amount), 0), func.coalesce(func.sum(refunds.c.fee_back), 0))
+            select(func.count(), func.coalesce(func.sum(refunds.c.amount), 0),
+                   func.coalesce(func.sum(refunds.c.fee_back), 0))
             .select_from(refunds.join(payments, payments.c.id == refunds.c.payment_id))
             .where(payments.c.merchant_id == merchant_id, refunds.c.created_at >= start, refunds.c.created_at < end)
         ).one()
-        by_status = dict(conn.execute(
+        by_status: dict[str, int] = dict(conn.execute(
             select(payment_requests.c.status, func.count()).where(
                 payment_requests.c.merchant_id == merchant_id, payment_requests.c.created_at >= start,
                 payment_requests.c.created_at < end).group_by(payment_requests.c.status)
@@ -115,7 +116,7 @@ def daily_report(core: Core, *, merchant_id: str, day: str, tz: str = "UTC") -> 
     currency = merchant.currency
     gross, fees = int(pay[1]), int(pay[2]) - int(ref[2])
 
-    def money(amount):
+    def money(amount: int) -> View:
         return {"amount": int(amount), "currency": currency}
 
     return {

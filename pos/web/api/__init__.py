@@ -25,7 +25,7 @@ def document(bp, summary: str, *, auth: str | None = None, errors=(), idempotent
              responses=None):
     """One ``bp.doc`` per view: security, the error responses it can give, the Idempotency-Key header."""
     codes = set(errors) | {422, 429} | ({401} if auth else set()) | ({409} if idempotent else set())
-    documented = {code: ERROR_DESCRIPTIONS[code] for code in sorted(codes)}
+    documented: dict[int, object] = {code: ERROR_DESCRIPTIONS[code] for code in sorted(codes)}
     documented[429] = {"description": ERROR_DESCRIPTIONS[429], "headers": RETRY_AFTER,
                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}}
     documented.update(responses or {})

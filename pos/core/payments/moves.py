@@ -25,7 +25,7 @@ _NOW: BindParameter[int] = bindparam("now")
 def where_movable(new: str) -> list[ColumnElement[bool]]:
     """The SQL form of :func:`states.may_move` for a move to ``new``, at the ``now`` parameter."""
     # Literal states (not parameters): the statement runs prepared, with only id and now bound.
-    allowed = [literal_column(f"'{state}'") for state in states.allowed_from(new)]
+    allowed: list[ColumnElement[str]] = [literal_column(f"'{state}'") for state in states.allowed_from(new)]
     clauses: list[ColumnElement[bool]] = [_STATUS.in_(allowed)]
     clock = states.CLOCK_RULE.get(new)
     if clock == states.BEFORE_EXPIRY:

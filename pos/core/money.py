@@ -13,6 +13,7 @@ from decimal import Decimal
 from babel.numbers import format_currency
 
 from pos.core.errors import CurrencyMismatch, InvalidAmount, UnsupportedCurrency
+from pos.core.limits import is_int
 
 #: ISO 4217 alpha code -> (numeric code, minor-unit exponent)
 CURRENCIES: dict[str, tuple[str, int]] = {
@@ -75,8 +76,8 @@ class Money:
     minor: int
     currency: str
 
-    def __post_init__(self):
-        if isinstance(self.minor, bool) or not isinstance(self.minor, int):
+    def __post_init__(self) -> None:
+        if not is_int(self.minor):
             raise InvalidAmount(f"amount must be an integer of minor units, got {self.minor!r}")
         check_currency(self.currency)
 

@@ -12,9 +12,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Amount = Field(gt=0, le=10**12, description="Integer minor units (1200 JPY is 1200; 12.50 USD is 1250).")
+from pos.core import limits
+
+Amount = Field(gt=0, le=limits.MAX_AMOUNT, description="Integer minor units (1200 JPY is 1200; 12.50 USD is 1250).")
 Currency = Field(pattern=r"^[A-Z]{3}$", description="ISO 4217 alphabetic code.", examples=["JPY"])
-Reference = Field(None, min_length=1, max_length=25, pattern=r"^[\x20-\x7e]+$")
+Reference = Field(None, min_length=1, max_length=limits.REFERENCE_MAX_LENGTH, pattern=limits.REFERENCE_CHARS)
 ID = r"^[A-Za-z0-9_]+$"  # every object id: letters, digits, underscore
 TEXT = r"^[^\x00-\x1f\x7f]+$"  # any script, no control characters (PostgreSQL refuses NUL in text)
 PaymentStatus = Literal["paid", "partially_refunded", "refunded"]
@@ -32,7 +34,8 @@ class CreatePaymentRequest(Strict):
     amount: int = Amount
     currency: str = Currency
     reference: str | None = Reference
-    expires_in: int | None = Field(None, ge=10, le=86_400, description="Seconds until it expires.")
+    expires_in: int | None = Field(None, ge=limits.REQUEST_TTL_MIN, le=limits.REQUEST_TTL_MAX,
+                                   description="Seconds until it expires.")
 
 
 class CreateCharge(Strict):
@@ -49,7 +52,7 @@ class CreateRefund(Strict):
 
 class CreateSession(Strict):
     wallet: str = Field(min_length=1, max_length=20, pattern=ID, description="Wallet id, e.g. w_8ZK1...")
-    pin: str = Field(min_length=1, max_length=16, pattern=r"^[0-9]+$")
+    pin: str = Field(min_length=1, max_length=limits.PIN_ENTERED_MAX_LENGTH, pattern=r"^[0-9]+$")
 
 
 class CreateScan(Strict):
@@ -59,8 +62,9 @@ class CreateScan(Strict):
 class CreatePayment(Strict):
     payload: str = Field(min_length=1, max_length=2000, pattern=TEXT, description="The scanned QR code's text.")
     quote_id: str | None = Field(None, max_length=24, pattern=ID, description="Pay at this quote's rate (from a scan).")
-    miles: int = Field(0, ge=0, le=10**9, description="Miles to spend on part of the price.")
-    amount: int | None = Field(None, gt=0, le=10**12, description="Only for static codes: the amount entered.")
+    miles: int = Field(0, ge=0, le=limits.MILES_MAX_ASKED, description="Miles to spend on part of the price.")
+    amount: int | None = Field(None, gt=0, le=limits.MAX_AMOUNT,
+                               description="Only for static codes: the amount entered.")
 
 
 class CreateWebhookEndpoint(Strict):
@@ -68,8 +72,9 @@ class CreateWebhookEndpoint(Strict):
 
 
 class PaymentListQuery(Query):
-    limit: int = Field(20, ge=1, le=100)
-    starting_after: str | None = Field(None, max_length=24, pattern=ID, description="Cursor: the last id of the previous page.")
+    limit: int = Field(20, ge=1, le=limits.PAGE_MAX)
+    starting_after: str | None = Field(None, max_length=24, pattern=ID,
+                                       description="Cursor: the last id of the previous page.")
     status: PaymentStatus | None = None
     created_from: dt.datetime | None = Field(None, description="Inclusive, ISO 8601 with a time zone.")
     created_to: dt.datetime | None = Field(None, description="Exclusive, ISO 8601 with a time zone.")
@@ -77,13 +82,14 @@ class PaymentListQuery(Query):
 
 class DailyReportQuery(Query):
     date: dt.date
-    tz: str = Field("UTC", max_length=60, pattern=r"^[A-Za-z0-9_+/-]+$", description="IANA time zone of the day, e.g. Asia/Tokyo.")
+    tz: str = Field("UTC", max_length=60, pattern=r"^[A-Za-z0-9_+/-]+$",
+                    description="IANA time zone of the day, e.g. Asia/Tokyo.")
 
 
 class DeliveryQuery(Query):
     event_id: str | None = Field(None, max_length=24, pattern=ID)
     status: Literal["pending", "succeeded", "failed"] | None = None
-    limit: int = Field(50, ge=1, le=100)
+    limit: int = Field(50, ge=1, le=limits.PAGE_MAX)
 
 
 # ---- responses (open models: the API may add fields, never remove them) ----

@@ -31,6 +31,7 @@ def sign_in(page, base, shop, lang):
     page.locator("#pin").fill("1111")
     page.locator("form.stack button[type=submit]").click()
     expect(page).to_have_url(f"{base}/terminal/checkout")
+    expect(page.locator("#checkout")).to_have_attribute("data-ready", "1")
 
 
 @pytest.mark.parametrize("lang, paid_text, name", [("en", "Paid. Thank you!", "Shoyu ramen"),
@@ -48,6 +49,7 @@ def test_a_cashier_charges_a_cart_and_the_till_and_display_turn_to_paid(browser,
     sign_in(till, live_server, shop, lang)
     display = context.new_page()
     display.goto(f"{live_server}/terminal/display")
+    expect(display.locator("#display")).to_have_attribute("data-ready", "1")
     expect(display.locator("#display")).to_have_attribute("data-state", "idle")
 
     till.locator('.item[data-item="shoyu-ramen"]').click()

@@ -14,6 +14,7 @@ from pos.core.ledger.postings import (
     WALLET_MILES,
     Batch,
     Leg,
+    PostedTransaction,
     balance,
     open_account,
     open_platform_accounts,
@@ -24,6 +25,7 @@ from pos.core.ledger.verify import audit, verify
 
 __all__ = [
     "MERCHANT", "MILES", "PLATFORM_FEES", "PLATFORM_FX", "PLATFORM_KINDS", "PLATFORM_MILES", "PLATFORM_MILES_FUNDING",
-    "PLATFORM_TOPUP", "WALLET_CASH", "WALLET_MILES", "Batch", "Leg", "audit", "balance", "open_account",
+    "PLATFORM_TOPUP", "WALLET_CASH", "WALLET_MILES", "Batch", "Leg", "PostedTransaction", "audit", "balance",
+    "open_account",
     "open_platform_accounts", "platform_account_id", "post", "verify",
 ]

@@ -7,6 +7,7 @@ conditional, so a concurrent spender can never slip past the check).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, bindparam, insert, literal_column, or_, select, update
@@ -23,6 +24,9 @@ WALLET_CASH, WALLET_MILES, MERCHANT = "wallet_cash", "wallet_miles", "merchant"
 PLATFORM_FX, PLATFORM_FEES, PLATFORM_MILES, PLATFORM_TOPUP = "fx", "fees", "miles_issuance", "topup"
 PLATFORM_MILES_FUNDING = "miles_funding"  # pays merchants in cash for prices paid with miles
 PLATFORM_KINDS = {PLATFORM_FX, PLATFORM_FEES, PLATFORM_MILES, PLATFORM_TOPUP, PLATFORM_MILES_FUNDING}
+
+
+PostedTransaction = dict[str, object]  # a posting's journal form (empty when every leg was zero)
 
 
 def platform_account_id(kind: str, currency: str) -> str:
@@ -48,7 +52,7 @@ def open_account(conn: Connection, account_id: str, kind: str, currency: str, no
     )
 
 
-def open_platform_accounts(conn: Connection, currencies, now_us: int) -> int:
+def open_platform_accounts(conn: Connection, currencies: Iterable[str], now_us: int) -> int:
     """Open every platform account the core posts to (idempotent); return how many were new."""
     wanted = {platform_account_id(PLATFORM_MILES, MILES): (PLATFORM_MILES, MILES)}
     for currency in currencies:
@@ -64,9 +68,9 @@ def open_platform_accounts(conn: Connection, currencies, now_us: int) -> int:
 class Batch:
     """Transaction and entry rows waiting to be written together (see :func:`post`)."""
 
-    def __init__(self):
-        self.transactions: list[dict] = []
-        self.entries: list[dict] = []
+    def __init__(self) -> None:
+        self.transactions: list[dict[str, object]] = []
+        self.entries: list[dict[str, object]] = []
 
     def flush(self, conn: Connection) -> None:
         if self.transactions:
@@ -87,7 +91,7 @@ def post(
     refund_id: str | None = None,
     link_id: str | None = None,
     batch: Batch | None = None,
-) -> dict:
+) -> PostedTransaction:
     """Post one balanced transaction; return its journal form (for the caller's journal record).
 
     Balances move at once; with ``batch`` the transaction and entry rows are written by
@@ -112,7 +116,7 @@ def post(
     )
     if batch is None:
         own.flush(conn)
-    return {"id": tx_id, "kind": kind, "currency": currency, "legs": [[l.account_id, l.amount] for l in legs]}
+    return {"id": tx_id, "kind": kind, "currency": currency, "legs": [[leg.account_id, leg.amount] for leg in legs]}
 
 
 # Built once: the hot path executes prepared constructs with parameters (no per-call SQL building).
@@ -132,7 +136,8 @@ _APPLY_LEG = Prepared(
 
 
 def _apply(conn: Connection, leg: Leg, currency: str) -> None:
-    params = {"leg_account": leg.account_id, "leg_currency": currency, "leg_check": leg.amount, "leg_amount": leg.amount}
+    params = {"leg_account": leg.account_id, "leg_currency": currency, "leg_check": leg.amount,
+              "leg_amount": leg.amount}
     if _APPLY_LEG.rowcount(conn, params) == 1:
         return
     row = conn.execute(select(accounts).where(accounts.c.id == leg.account_id)).first()
@@ -149,4 +154,4 @@ def balance(conn: Connection, account_id: str) -> int:
     row = conn.execute(select(accounts.c.balance).where(accounts.c.id == account_id)).first()
     if row is None:
         raise NotFound(f"account {account_id} does not exist", code="ACCOUNT_NOT_FOUND")
-    return row.balance
+    return int(row.balance)

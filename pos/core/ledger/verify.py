@@ -11,6 +11,8 @@ from collections import defaultdict
 from sqlalchemy import Connection, and_, func, select
 
 from pos.core.platform import journal
+from pos.core.platform.context import Core
+from pos.core.shapes import View
 from pos.core.store.schema import accounts, entries, payments, refunds, transactions
 from pos.core.store.schema import journal as journal_table
 
@@ -101,7 +103,7 @@ def _verify_entries_against_journal(conn: Connection) -> list[str]:
     return problems
 
 
-def audit(core) -> dict:
+def audit(core: Core) -> View:
     """Run every check and count the books, all in one snapshot: no false alarm under load."""
     with core.db.read_snapshot() as conn:
         problems = verify(conn)

@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol, cast
 
 from sqlalchemy import Connection, insert, select, update
 
 from pos.core import ledger
 from pos.core.errors import CurrencyMismatch, InvalidInput, NotFound, Unauthorized
+from pos.core.limits import FEE_RATE_MAX_BP, REQUEST_TTL_MAX, REQUEST_TTL_MIN, int_between
 from pos.core.money import check_currency
 from pos.core.parties.credentials import hash_api_key
-from pos.core.platform import journal
+from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
 from pos.core.store.schema import api_keys, merchants, staff, stores, terminals
 
 _MCC = re.compile(r"^\d{4}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-def _ascii_field(value: str, name: str, max_len: int) -> str:
+def _ascii_field(value: object, name: str, max_len: int) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > max_len:
         raise InvalidInput(f"{name} must be 1-{max_len} characters")
     if not value.isascii() or not value.isprintable():
@@ -25,7 +29,7 @@ def _ascii_field(value: str, name: str, max_len: int) -> str:
     return value
 
 
-def _local_field(value: str | None, name: str, max_len: int) -> str | None:
+def _local_field(value: object, name: str, max_len: int) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str) or not value.strip() or len(value) > max_len or not value.isprintable():
@@ -33,8 +37,38 @@ def _local_field(value: str | None, name: str, max_len: int) -> str | None:
     return value
 
 
+class MerchantRow(Protocol):
+    """A ``merchants`` row."""
+
+    id: str
+    name: str
+    name_local: str | None
+    language: str | None
+    mcc: str
+    country: str
+    city: str
+    city_local: str | None
+    postal_code: str | None
+    currency: str
+    miles_earn_per: int | None
+    fee_rate_bp: int
+    account_id: str
+    created_at: int
+
+
+class TerminalRow(Protocol):
+    """A ``terminals`` row."""
+
+    id: str
+    store_id: str
+    merchant_id: str
+    label: str
+    request_ttl_seconds: int
+    created_at: int
+
+
 def create_merchant(
-    core,
+    core: Core,
     *,
     name: str,
     mcc: str,
@@ -51,7 +85,7 @@ def create_merchant(
     terminal_label: str = "Till 1",
     staff_name: str = "Cashier",
     request_ttl_seconds: int | None = None,
-) -> dict:
+) -> View:
     """Create a merchant with one store, terminal, staff member and API key (shown only here)."""
     _ascii_field(name, "name", 25)
     _ascii_field(city, "city", 15)
@@ -66,19 +100,19 @@ def create_merchant(
         raise InvalidInput(f"postal code {postal_code!r} is not valid")
     if language is not None and not re.fullmatch(r"[a-z]{2}", language):
         raise InvalidInput(f"language must be an ISO 639-1 code such as 'ja', got {language!r}")
-    if miles_earn_per is not None and (not isinstance(miles_earn_per, int) or miles_earn_per <= 0):
+    if miles_earn_per is not None and not int_between(miles_earn_per, 1):
         raise InvalidInput("miles earn rate must be a positive number of minor units per mile")
-    if not isinstance(fee_rate_bp, int) or not 0 <= fee_rate_bp <= 1000:
+    if not int_between(fee_rate_bp, 0, FEE_RATE_MAX_BP):
         raise InvalidInput("fee rate must be 0-1000 basis points")
     ttl = core.settings.request_ttl_seconds if request_ttl_seconds is None else request_ttl_seconds
     check_ttl(ttl)
     _ascii_field(terminal_label, "terminal label", 25)
 
-    now, ids = core.now(), core.ids
-    merchant_id, store_id = ids.new("m", 12), ids.new("st", 12)
+    merchant_id, store_id = core.ids.new("m", 12), core.ids.new("st", 12)
     account_id = f"merchant:{merchant_id}"
 
-    def effect(conn: Connection) -> dict:
+    def effect(uow: UnitOfWork) -> View:
+        conn, now = uow.conn, uow.now
         ledger.open_account(conn, account_id, ledger.MERCHANT, currency, now)
         conn.execute(
             insert(merchants).values(
@@ -88,45 +122,52 @@ def create_merchant(
             )
         )
         conn.execute(insert(stores).values(id=store_id, merchant_id=merchant_id, name=store_name, created_at=now))
-        terminal = _open_terminal(conn, core, merchant_id, store_id, terminal_label, ttl)
-        staff_id = _add_staff(conn, core, merchant_id, staff_name, "cashier")
-        journal.append(conn, "merchant.created", {"merchant": merchant_id, "currency": currency}, now)
-        return {"merchant_id": merchant_id, "store_id": store_id, **terminal, "staff_id": staff_id, "currency": currency}
+        terminal = _open_terminal(uow, merchant_id, store_id, terminal_label, ttl)
+        staff_id = _add_staff(uow, merchant_id, staff_name, "cashier")
+        uow.journal("merchant.created", {"merchant": merchant_id, "currency": currency})
+        return {"merchant_id": merchant_id, "store_id": store_id, **terminal, "staff_id": staff_id,
+                "currency": currency}
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
-def _open_terminal(conn: Connection, core, merchant_id: str, store_id: str, label: str, ttl: int) -> dict:
+def _issue_api_key(uow: UnitOfWork, merchant_id: str, terminal_id: str) -> str:
+    """A new API key for a terminal, returned once: only its hash is kept."""
+    api_key = f"sk_test_{uow.ids.token(32)}"
+    uow.conn.execute(
+        insert(api_keys).values(id=uow.ids.new("key", 12), merchant_id=merchant_id, terminal_id=terminal_id,
+                                key_hash=hash_api_key(api_key), created_at=uow.now)
+    )
+    return api_key
+
+
+def _open_terminal(uow: UnitOfWork, merchant_id: str, store_id: str, label: str, ttl: int) -> dict[str, str]:
     """A terminal and its own API key (returned once; only its hash is kept)."""
-    terminal_id, now = core.ids.new("t", 12), core.now()
-    api_key = f"sk_test_{core.ids.token(32)}"
-    conn.execute(
+    terminal_id = uow.ids.new("t", 12)
+    uow.conn.execute(
         insert(terminals).values(id=terminal_id, store_id=store_id, merchant_id=merchant_id, label=label,
-                                 request_ttl_seconds=ttl, created_at=now)
+                                 request_ttl_seconds=ttl, created_at=uow.now)
     )
-    conn.execute(
-        insert(api_keys).values(id=core.ids.new("key", 12), merchant_id=merchant_id, terminal_id=terminal_id,
-                                key_hash=hash_api_key(api_key), created_at=now)
-    )
-    return {"terminal_id": terminal_id, "api_key": api_key}
+    return {"terminal_id": terminal_id, "api_key": _issue_api_key(uow, merchant_id, terminal_id)}
 
 
-def _add_staff(conn: Connection, core, merchant_id: str, name: str, role: str) -> str:
-    staff_id = core.ids.new("sf", 12)
-    conn.execute(insert(staff).values(id=staff_id, merchant_id=merchant_id, name=name, role=role,
-                                      created_at=core.now()))
+def _add_staff(uow: UnitOfWork, merchant_id: str, name: str, role: str) -> str:
+    staff_id = uow.ids.new("sf", 12)
+    uow.conn.execute(insert(staff).values(id=staff_id, merchant_id=merchant_id, name=name, role=role,
+                                          created_at=uow.now))
     return staff_id
 
 
 def create_terminal(
-    core, *, merchant_id: str, label: str, store_id: str | None = None, request_ttl_seconds: int | None = None
-) -> dict:
+    core: Core, *, merchant_id: str, label: str, store_id: str | None = None, request_ttl_seconds: int | None = None
+) -> View:
     """Another till for a merchant (in its first store unless told), with its own API key."""
     _ascii_field(label, "terminal label", 25)
     ttl = core.settings.request_ttl_seconds if request_ttl_seconds is None else request_ttl_seconds
     check_ttl(ttl)
 
-    def effect(conn: Connection) -> dict:
+    def effect(uow: UnitOfWork) -> View:
+        conn = uow.conn
         get_merchant_row(conn, merchant_id)
         query = select(stores.c.id).where(stores.c.merchant_id == merchant_id).order_by(stores.c.created_at)
         if store_id is not None:
@@ -134,53 +175,54 @@ def create_terminal(
         store = conn.execute(query).first()
         if store is None:
             raise NotFound(f"store {store_id} does not exist", code="STORE_NOT_FOUND")
-        terminal = _open_terminal(conn, core, merchant_id, store.id, label, ttl)
-        journal.append(conn, "terminal.created", {"merchant": merchant_id, "terminal": terminal["terminal_id"]},
-                       core.now())
+        terminal = _open_terminal(uow, merchant_id, store.id, label, ttl)
+        uow.journal("terminal.created", {"merchant": merchant_id, "terminal": terminal["terminal_id"]})
         return {"merchant_id": merchant_id, "store_id": store.id, **terminal, "request_ttl_seconds": ttl}
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
 STAFF_ROLES = ("cashier", "manager")
 
 
-def add_staff(core, *, merchant_id: str, name: str, role: str = "cashier") -> dict:
+def add_staff(core: Core, *, merchant_id: str, name: str, role: str = "cashier") -> View:
     if not isinstance(name, str) or not name.strip() or len(name) > 50 or not name.isprintable():
         raise InvalidInput("a staff name is 1-50 printable characters")
     if role not in STAFF_ROLES:
         raise InvalidInput(f"role must be one of {', '.join(STAFF_ROLES)}, got {role!r}")
 
-    def effect(conn: Connection) -> dict:
-        get_merchant_row(conn, merchant_id)
-        staff_id = _add_staff(conn, core, merchant_id, name, role)
-        journal.append(conn, "staff.added", {"merchant": merchant_id, "staff": staff_id, "role": role}, core.now())
+    def effect(uow: UnitOfWork) -> View:
+        get_merchant_row(uow.conn, merchant_id)
+        staff_id = _add_staff(uow, merchant_id, name, role)
+        uow.journal("staff.added", {"merchant": merchant_id, "staff": staff_id, "role": role})
         return {"merchant_id": merchant_id, "staff_id": staff_id, "name": name, "role": role}
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
-def check_ttl(ttl) -> int:
-    if isinstance(ttl, bool) or not isinstance(ttl, int) or not 10 <= ttl <= 86_400:
+def check_ttl(ttl: object) -> int:
+    if not int_between(ttl, REQUEST_TTL_MIN, REQUEST_TTL_MAX):
         raise InvalidInput(f"a request lifetime must be 10-86400 seconds, got {ttl!r}", code="INVALID_EXPIRY")
     return ttl
 
 
-def get_merchant_row(conn: Connection, merchant_id: str):
+def get_merchant_row(conn: Connection, merchant_id: str) -> MerchantRow:
     row = conn.execute(select(merchants).where(merchants.c.id == merchant_id)).first()
     if row is None:
         raise NotFound(f"merchant {merchant_id} does not exist", code="MERCHANT_NOT_FOUND")
-    return row
+    return cast(MerchantRow, row)
 
 
-def get_terminal_row(conn: Connection, terminal_id: str):
+def get_terminal_row(conn: Connection, terminal_id: str) -> TerminalRow:
     row = conn.execute(select(terminals).where(terminals.c.id == terminal_id)).first()
     if row is None:
         raise NotFound(f"terminal {terminal_id} does not exist", code="TERMINAL_NOT_FOUND")
-    return row
+    return cast(TerminalRow, row)
 
 
-def shop_rows(conn: Connection, merchant_id: str, terminal_id: str, currency: str | None = None):
+def shop_rows(
+    conn: Connection, merchant_id: str, terminal_id: str, currency: str | None = None
+) -> tuple[MerchantRow, TerminalRow]:
     """(merchant, terminal) rows, refusing a terminal of another merchant and a foreign price currency."""
     merchant = get_merchant_row(conn, merchant_id)
     terminal = get_terminal_row(conn, terminal_id)
@@ -191,7 +233,7 @@ def shop_rows(conn: Connection, merchant_id: str, terminal_id: str, currency: st
     return merchant, terminal
 
 
-def authenticate_api_key(core, api_key: str) -> dict:
+def authenticate_api_key(core: Core, api_key: str | None) -> dict[str, str]:
     """Find the merchant, terminal and key id an API key belongs to (revoked keys are refused)."""
     with core.db.read() as conn:
         row = conn.execute(
@@ -204,30 +246,25 @@ def authenticate_api_key(core, api_key: str) -> dict:
     return {"merchant_id": row.merchant_id, "terminal_id": row.terminal_id, "key_id": row.id}
 
 
-def api_key_is_active(core, key_id: str) -> bool:
+def api_key_is_active(core: Core, key_id: str) -> bool:
     """For sessions started with a key: is that key still valid?"""
     with core.db.read() as conn:
         row = conn.execute(select(api_keys.c.revoked_at).where(api_keys.c.id == key_id)).first()
     return row is not None and row.revoked_at is None
 
 
-def rotate_api_key(core, *, terminal_id: str) -> dict:
+def rotate_api_key(core: Core, *, terminal_id: str) -> View:
     """Revoke a terminal's keys and issue a new one (shown once): for a leaked or departing key."""
 
-    def effect(conn: Connection) -> dict:
-        terminal = get_terminal_row(conn, terminal_id)
-        now = core.now()
-        revoked = conn.execute(
+    def effect(uow: UnitOfWork) -> View:
+        terminal = get_terminal_row(uow.conn, terminal_id)
+        revoked = uow.conn.execute(
             update(api_keys).where(api_keys.c.terminal_id == terminal_id, api_keys.c.revoked_at.is_(None))
-            .values(revoked_at=now)
+            .values(revoked_at=uow.now)
         ).rowcount
-        api_key = f"sk_test_{core.ids.token(32)}"
-        conn.execute(
-            insert(api_keys).values(id=core.ids.new("key", 12), merchant_id=terminal.merchant_id,
-                                    terminal_id=terminal_id, key_hash=hash_api_key(api_key), created_at=now)
-        )
-        journal.append(conn, "api_key.rotated", {"terminal": terminal_id, "revoked": revoked}, now)
+        api_key = _issue_api_key(uow, terminal.merchant_id, terminal_id)
+        uow.journal("api_key.rotated", {"terminal": terminal_id, "revoked": revoked})
         return {"merchant_id": terminal.merchant_id, "terminal_id": terminal_id, "api_key": api_key,
                 "revoked_keys": revoked}
 
-    return core.db.transact(effect)
+    return core.transact(effect)

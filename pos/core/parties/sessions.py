@@ -13,6 +13,9 @@ from sqlalchemy import delete, insert, select
 from pos.core.errors import Unauthorized
 from pos.core.parties.wallets import authenticate_wallet
 from pos.core.platform.clock import US, iso
+from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
 from pos.core.store.schema import wallet_sessions
 
 TOKEN_PREFIX = "ws_"
@@ -22,28 +25,29 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def sign_in(core, *, wallet_id: str, pin: str) -> dict:
+def sign_in(core: Core, *, wallet_id: str, pin: str) -> View:
     """Check the PIN and open a session; the token is shown only here.
 
     :raises Unauthorized: BAD_CREDENTIALS for an unknown wallet or a wrong PIN alike.
     """
     authenticate_wallet(core, wallet_id, pin)
     token = TOKEN_PREFIX + core.ids.token(40)
-    now = core.now()
-    expires_at = now + core.settings.session_ttl_seconds * US
 
-    def effect(conn):
-        conn.execute(delete(wallet_sessions).where(wallet_sessions.c.expires_at <= now))  # keep the table small
-        conn.execute(
+    def effect(uow: UnitOfWork) -> int:
+        now = uow.now
+        expires_at = now + uow.settings.session_ttl_seconds * US
+        uow.conn.execute(delete(wallet_sessions).where(wallet_sessions.c.expires_at <= now))  # keep the table small
+        uow.conn.execute(
             insert(wallet_sessions).values(token_hash=_hash(token), wallet_id=wallet_id, created_at=now,
                                            expires_at=expires_at)
         )
+        return expires_at
 
-    core.db.transact(effect)
+    expires_at = core.transact(effect)
     return {"object": "session", "token": token, "wallet_id": wallet_id, "expires_at": iso(expires_at)}
 
 
-def authenticate(core, token: str | None) -> str:
+def authenticate(core: Core, token: str | None) -> str:
     """The wallet id a live session token belongs to.
 
     :raises Unauthorized: BAD_TOKEN when the token is unknown, malformed or expired.
@@ -58,9 +62,13 @@ def authenticate(core, token: str | None) -> str:
         ).first()
     if row is None or row.expires_at <= core.now():
         raise Unauthorized("session token is not valid; sign in again", code="BAD_TOKEN")
-    return row.wallet_id
+    return str(row.wallet_id)
 
 
-def sign_out(core, token: str) -> None:
+def sign_out(core: Core, token: str) -> None:
     """End a session now (the token stops working at once)."""
-    core.db.transact(lambda conn: conn.execute(delete(wallet_sessions).where(wallet_sessions.c.token_hash == _hash(token))))
+
+    def effect(uow: UnitOfWork) -> None:
+        uow.conn.execute(delete(wallet_sessions).where(wallet_sessions.c.token_hash == _hash(token)))
+
+    core.transact(effect)

@@ -10,14 +10,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, or_, select, update
+from sqlalchemy import or_, select, update
 
 from pos.core.errors import InvalidInput, StaffLocked, Unauthorized
 from pos.core.parties.credentials import check_pin, hash_pin
 from pos.core.parties.merchants import get_terminal_row
-from pos.core.platform import journal
 from pos.core.platform.clock import US
 from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
 from pos.core.store.schema import staff
 
 MAX_WRONG_PINS = 5
@@ -43,15 +43,15 @@ def set_pin(core: Core, *, staff_id: str, pin: str) -> None:
     """Give a member of staff a new PIN (and clear any lock)."""
     pin_hash = hash_pin(check_pin_format(pin), core.settings.pin_scrypt_n)
 
-    def effect(conn: Connection) -> None:
-        changed = conn.execute(
+    def effect(uow: UnitOfWork) -> None:
+        changed = uow.conn.execute(
             update(staff).where(staff.c.id == staff_id).values(pin_hash=pin_hash, failed_pins=0, locked_until=None)
         ).rowcount
         if changed != 1:
             raise InvalidInput(f"staff member {staff_id} does not exist", code="STAFF_NOT_FOUND")
-        journal.append(conn, "staff.pin_set", {"staff": staff_id}, core.now())
+        uow.journal("staff.pin_set", {"staff": staff_id})
 
-    core.db.transact(effect)
+    core.transact(effect)
 
 
 def list_staff(core: Core, merchant_id: str) -> list[StaffMember]:
@@ -71,13 +71,13 @@ def sign_in(core: Core, *, terminal_id: str, who: str, pin: str, role: str | Non
     if not who or len(who) > 50 or not who.isprintable():  # never a name: refused before any query
         raise Unauthorized("staff name or PIN is wrong", code="BAD_CREDENTIALS")
 
-    def effect(conn: Connection) -> StaffMember | Unauthorized:
+    def effect(uow: UnitOfWork) -> StaffMember | Unauthorized:
+        conn, now = uow.conn, uow.now
         terminal = get_terminal_row(conn, terminal_id)
         row = conn.execute(
             select(staff).where(staff.c.merchant_id == terminal.merchant_id,
                                 or_(staff.c.id == who, staff.c.name == who)).order_by(staff.c.id)
         ).first()
-        now = core.now()
         if row is None or row.pin_hash is None:
             return Unauthorized("staff name or PIN is wrong", code="BAD_CREDENTIALS")
         if row.locked_until is not None and row.locked_until > now:
@@ -89,7 +89,7 @@ def sign_in(core: Core, *, terminal_id: str, who: str, pin: str, role: str | Non
             conn.execute(update(staff).where(staff.c.id == row.id)
                          .values(failed_pins=0 if locked else failed, locked_until=locked))
             if locked:
-                journal.append(conn, "staff.locked", {"staff": row.id}, now)
+                uow.journal("staff.locked", {"staff": row.id})
                 return StaffLocked(f"too many wrong PINs: {row.name} is locked for {LOCK_SECONDS} s", LOCK_SECONDS)
             return Unauthorized("staff name or PIN is wrong", code="BAD_CREDENTIALS")
         if row.failed_pins or row.locked_until:
@@ -99,7 +99,7 @@ def sign_in(core: Core, *, terminal_id: str, who: str, pin: str, role: str | Non
         return StaffMember(row.id, row.name, row.role, row.merchant_id)
 
     # the failure counter must be committed even though the answer is a refusal: return, then raise
-    outcome = core.db.transact(effect)
+    outcome = core.transact(effect)
     if isinstance(outcome, Unauthorized):
         raise outcome
     return outcome

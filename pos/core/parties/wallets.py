@@ -2,35 +2,51 @@
 
 from __future__ import annotations
 
-import re
+from typing import Protocol, cast
 
 from sqlalchemy import Connection, bindparam, insert, select
 
 from pos.core import ledger
 from pos.core.errors import InvalidAmount, InvalidInput, NotFound, Unauthorized
+from pos.core.limits import int_between, is_new_pin
 from pos.core.money import Money, check_currency
 from pos.core.parties.credentials import check_pin, hash_pin
-from pos.core.platform import idempotency, journal
+from pos.core.platform import idempotency
+from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import wallets
 
 
-def create_wallet(core, *, owner: str, currency: str, pin: str, balance: int = 0, miles: int = 0) -> dict:
+class WalletRow(Protocol):
+    """A ``wallets`` row."""
+
+    id: str
+    owner: str
+    currency: str
+    pin_hash: str
+    cash_account_id: str
+    miles_account_id: str
+    created_at: int
+
+
+def create_wallet(core: Core, *, owner: str, currency: str, pin: str, balance: int = 0, miles: int = 0) -> View:
     """Open a wallet with a cash and a miles account; an opening balance is a funded top-up."""
     if not isinstance(owner, str) or not owner.strip() or len(owner) > 80:
         raise InvalidInput("owner must be 1-80 characters")
     check_currency(currency)
-    if not isinstance(pin, str) or not re.fullmatch(r"\d{4,8}", pin):
+    if not is_new_pin(pin):
         raise InvalidInput("a PIN is 4-8 digits", code="INVALID_PIN")
     for value, what in ((balance, "opening balance"), (miles, "opening miles")):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        if not int_between(value, 0):
             raise InvalidAmount(f"{what} must be a non-negative integer")
-    now = core.now()
     wallet_id = core.ids.new("w", 12)
     cash_id, miles_id = f"wallet:{wallet_id}:cash", f"wallet:{wallet_id}:miles"
     pin_hash = hash_pin(pin, core.settings.pin_scrypt_n)
 
-    def effect(conn: Connection) -> dict:
+    def effect(uow: UnitOfWork) -> View:
+        conn, now = uow.conn, uow.now
         ledger.open_account(conn, cash_id, ledger.WALLET_CASH, currency, now)
         ledger.open_account(conn, miles_id, ledger.WALLET_MILES, ledger.MILES, now)
         conn.execute(
@@ -41,37 +57,36 @@ def create_wallet(core, *, owner: str, currency: str, pin: str, balance: int = 0
         )
         txs = []
         if balance:
-            txs.append(_fund(conn, core, cash_id, currency, balance, ledger.PLATFORM_TOPUP))
+            txs.append(_fund(uow, cash_id, currency, balance, ledger.PLATFORM_TOPUP))
         if miles:
-            txs.append(_fund(conn, core, miles_id, ledger.MILES, miles, ledger.PLATFORM_MILES))
-        journal.append(conn, "wallet.created", {"wallet": wallet_id, "transactions": txs}, now)
+            txs.append(_fund(uow, miles_id, ledger.MILES, miles, ledger.PLATFORM_MILES))
+        uow.journal("wallet.created", {"wallet": wallet_id, "transactions": txs})
         return {"wallet_id": wallet_id, "owner": owner, "currency": currency, "balance": balance, "miles": miles}
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
-def _fund(conn, core, account_id: str, currency: str, amount: int, source_kind: str) -> dict:
-    now = core.now()
+def _fund(uow: UnitOfWork, account_id: str, currency: str, amount: int, source_kind: str) -> ledger.PostedTransaction:
     source = ledger.platform_account_id(source_kind, currency)
     return ledger.post(
-        conn, tx_id=core.ids.new("tx"), kind="topup" if currency != ledger.MILES else "miles_grant",
-        currency=currency, legs=[ledger.Leg(source, -amount), ledger.Leg(account_id, amount)], now_us=now,
+        uow.conn, tx_id=uow.ids.new("tx"), kind="topup" if currency != ledger.MILES else "miles_grant",
+        currency=currency, legs=[ledger.Leg(source, -amount), ledger.Leg(account_id, amount)], now_us=uow.now,
     )
 
 
-def top_up(core, *, wallet_id: str, amount: int, idempotency_key: str | None = None) -> dict:
+def top_up(core: Core, *, wallet_id: str, amount: int, idempotency_key: str | None = None) -> View:
     """Add money to a wallet from the platform's top-up funding account."""
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+    if not int_between(amount, 1):
         raise InvalidAmount("a top-up must be a positive integer of minor units")
 
-    def effect(conn: Connection) -> dict:
-        wallet = get_wallet_row(conn, wallet_id)
-        tx = _fund(conn, core, wallet.cash_account_id, wallet.currency, amount, ledger.PLATFORM_TOPUP)
-        journal.append(conn, "wallet.topped_up", {"wallet": wallet_id, "transactions": [tx]}, core.now())
+    def effect(uow: UnitOfWork) -> View:
+        wallet = get_wallet_row(uow.conn, wallet_id)
+        tx = _fund(uow, wallet.cash_account_id, wallet.currency, amount, ledger.PLATFORM_TOPUP)
+        uow.journal("wallet.topped_up", {"wallet": wallet_id, "transactions": [tx]})
         return {
             "wallet_id": wallet_id,
             "topped_up": Money(amount, wallet.currency).to_dict(),
-            "balance": Money(ledger.balance(conn, wallet.cash_account_id), wallet.currency).to_dict(),
+            "balance": Money(ledger.balance(uow.conn, wallet.cash_account_id), wallet.currency).to_dict(),
         }
 
     return idempotency.run(
@@ -83,14 +98,14 @@ def top_up(core, *, wallet_id: str, amount: int, idempotency_key: str | None = N
 _WALLET = Prepared(select(wallets).where(wallets.c.id == bindparam("wallet")))
 
 
-def get_wallet_row(conn: Connection, wallet_id: str):
+def get_wallet_row(conn: Connection, wallet_id: str) -> WalletRow:
     row = _WALLET.first(conn, {"wallet": wallet_id})
     if row is None:
         raise NotFound(f"wallet {wallet_id} does not exist", code="WALLET_NOT_FOUND")
-    return row
+    return cast(WalletRow, row)
 
 
-def wallet_summary(core, wallet_id: str) -> dict:
+def wallet_summary(core: Core, wallet_id: str) -> View:
     with core.db.read() as conn:
         w = get_wallet_row(conn, wallet_id)
         return {
@@ -102,7 +117,7 @@ def wallet_summary(core, wallet_id: str) -> dict:
         }
 
 
-def authenticate_wallet(core, wallet_id: str, pin: str) -> dict:
+def authenticate_wallet(core: Core, wallet_id: str, pin: object) -> dict[str, str]:
     """Check a wallet's PIN; the same error for an unknown wallet and a wrong PIN."""
     with core.db.read() as conn:
         row = conn.execute(select(wallets.c.id, wallets.c.pin_hash).where(wallets.c.id == wallet_id)).first()

@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import insert, select, update
 
 from pos.core.errors import NotFound, PaymentCodeUsed
+from pos.core.limits import check_amount
 from pos.core.parties.merchants import shop_rows
 from pos.core.parties.wallets import get_wallet_row
-from pos.core.payments import states
-from pos.core.payments.lifecycle import check_amount
+from pos.core.payments.lifecycle import open_request
 from pos.core.payments.settlement import settle
-from pos.core.platform import idempotency, journal
+from pos.core.platform import idempotency
 from pos.core.platform.clock import US, iso
-from pos.core.store.schema import payment_codes, payment_requests
+from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
+from pos.core.store.schema import payment_codes
 
 
 def _digest(code: str) -> str:
@@ -27,23 +30,22 @@ CODE_PREFIX = "99"  # our range: distinct from Alipay (25-30) and WeChat Pay (10
 CODE_LENGTH = 20
 
 
-def create_payment_code(core, *, wallet_id: str) -> dict:
-    now = core.now()
-    code = CODE_PREFIX + core.ids.digits(CODE_LENGTH - len(CODE_PREFIX))
-    expires_at = now + core.settings.payment_code_ttl_seconds * US
+def create_payment_code(core: Core, *, wallet_id: str) -> View:
 
-    def effect(conn: Connection) -> dict:
-        get_wallet_row(conn, wallet_id)
-        conn.execute(insert(payment_codes).values(code=code, wallet_id=wallet_id, created_at=now,
-                                                  expires_at=expires_at))
-        journal.append(conn, "payment_code.issued", {"wallet": wallet_id, "code_sha256": _digest(code)}, now)
+    def effect(uow: UnitOfWork) -> View:
+        code = CODE_PREFIX + uow.ids.digits(CODE_LENGTH - len(CODE_PREFIX))
+        expires_at = uow.now + uow.settings.payment_code_ttl_seconds * US
+        get_wallet_row(uow.conn, wallet_id)
+        uow.conn.execute(insert(payment_codes).values(code=code, wallet_id=wallet_id, created_at=uow.now,
+                                                      expires_at=expires_at))
+        uow.journal("payment_code.issued", {"wallet": wallet_id, "code_sha256": _digest(code)})
         return {"object": "payment_code", "code": code, "wallet_id": wallet_id, "expires_at": iso(expires_at)}
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
 def charge(
-    core,
+    core: Core,
     *,
     merchant_id: str,
     terminal_id: str,
@@ -52,22 +54,23 @@ def charge(
     currency: str,
     reference: str | None = None,
     idempotency_key: str | None = None,
-) -> dict:
+) -> View:
     """Charge a scanned payment code: opens a request and settles it in one transaction."""
     check_amount(amount)
-    body = {"terminal": terminal_id, "code": code, "amount": amount, "currency": currency, "reference": reference}
+    body: dict[str, object] = {"terminal": terminal_id, "code": code, "amount": amount, "currency": currency,
+                               "reference": reference}
 
-    def effect(conn: Connection) -> dict:
+    def effect(uow: UnitOfWork) -> View:
+        conn = uow.conn
         shop_rows(conn, merchant_id, terminal_id, currency)
-        now = core.now()
         row = conn.execute(select(payment_codes).where(payment_codes.c.code == str(code))).first()
         if row is None:
             raise NotFound("payment code is not valid", code="PAYMENT_CODE_INVALID")
         if row.used_by_request is not None:
             raise PaymentCodeUsed("payment code was already used; ask for a new one")
-        if row.expires_at <= now:
+        if row.expires_at <= uow.now:
             raise PaymentCodeUsed("payment code has expired; ask for a new one", code="PAYMENT_CODE_EXPIRED")
-        request_id = core.ids.new("pr", 16)
+        request_id = uow.ids.new("pr", 16)
         claimed = conn.execute(
             update(payment_codes)
             .where(payment_codes.c.code == row.code, payment_codes.c.used_by_request.is_(None))
@@ -75,15 +78,9 @@ def charge(
         )
         if claimed.rowcount != 1:
             raise PaymentCodeUsed("payment code was already used; ask for a new one")
-        conn.execute(
-            insert(payment_requests).values(
-                id=request_id, kind="presented", merchant_id=merchant_id, terminal_id=terminal_id, amount=amount,
-                currency=currency, reference=reference, status=states.AWAITING, payload=None, created_at=now,
-                expires_at=now + 60 * US, updated_at=now,
-            )
-        )
-        request = conn.execute(select(payment_requests).where(payment_requests.c.id == request_id)).one()
-        return settle(conn, core, request, get_wallet_row(conn, row.wallet_id), quote_id=None, miles=0)
+        request = open_request(uow, kind="presented", merchant_id=merchant_id, terminal_id=terminal_id, amount=amount,
+                               currency=currency, reference=reference, request_id=request_id)
+        return settle(uow, request, get_wallet_row(conn, row.wallet_id), quote_id=None, miles=0)
 
     return idempotency.run(core, scope=f"merchant:{merchant_id}", key=idempotency_key, operation="charge",
                            body=body, effect=effect)

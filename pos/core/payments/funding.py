@@ -12,9 +12,13 @@ from fractions import Fraction
 from pos.core import ledger
 from pos.core.errors import InvalidInput, MilesLimitExceeded, MilesNotAccepted
 from pos.core.ledger import Leg
+from pos.core.limits import int_between
 from pos.core.money import Money
+from pos.core.parties.merchants import MerchantRow
+from pos.core.parties.wallets import WalletRow
 from pos.core.payments import fx
 from pos.core.payments import miles as miles_rules
+from pos.core.platform.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -38,7 +42,7 @@ def plan(
     fee_rate_bp: int,
     earn_per: int | None,
 ) -> Plan:
-    if isinstance(miles_used, bool) or not isinstance(miles_used, int) or miles_used < 0:
+    if not int_between(miles_used, 0):
         raise InvalidInput("miles must be a non-negative integer", code="INVALID_MILES")
     if miles_used:
         if price.currency != miles_rules.MILES_CURRENCY:
@@ -65,11 +69,13 @@ def plan(
     )
 
 
-def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> list[dict]:
+def post_payment(
+    uow: UnitOfWork, p: Plan, *, payment_id: str, wallet: WalletRow, merchant: MerchantRow
+) -> list[ledger.PostedTransaction]:
     """Post a planned payment; return the ledger transactions for the journal."""
-    now, m_cur, w_cur = core.now(), p.price.currency, p.charged.currency
-    link = core.ids.new("lnk") if p.rate is not None and p.charged.minor else None
-    txs: list[dict] = []
+    conn, now, ids, m_cur, w_cur = uow.conn, uow.now, uow.ids, p.price.currency, p.charged.currency
+    link = ids.new("lnk") if p.rate is not None and p.charged.minor else None
+    txs: list[ledger.PostedTransaction] = []
     batch = ledger.Batch()
     merchant_legs = [Leg(merchant.account_id, p.price.minor - p.fee)]
     if p.fee:
@@ -81,8 +87,9 @@ def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> l
         fx_m = ledger.platform_account_id(ledger.PLATFORM_FX, m_cur)
         txs.append(
             ledger.post(
-                conn, tx_id=core.ids.new("tx"), kind="fx_in", currency=w_cur, now_us=now, payment_id=payment_id,
-                link_id=link, legs=[Leg(wallet.cash_account_id, -p.charged.minor), Leg(fx_w, p.charged.minor)], batch=batch,
+                conn, tx_id=ids.new("tx"), kind="fx_in", currency=w_cur, now_us=now, payment_id=payment_id,
+                link_id=link, legs=[Leg(wallet.cash_account_id, -p.charged.minor), Leg(fx_w, p.charged.minor)],
+                batch=batch,
             )
         )
         merchant_legs.append(Leg(fx_m, -p.cash_price.minor))
@@ -92,14 +99,14 @@ def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> l
         issuance = ledger.platform_account_id(ledger.PLATFORM_MILES, ledger.MILES)
         txs.append(
             ledger.post(
-                conn, tx_id=core.ids.new("tx"), kind="miles_redeem", currency=ledger.MILES, now_us=now,
+                conn, tx_id=ids.new("tx"), kind="miles_redeem", currency=ledger.MILES, now_us=now,
                 payment_id=payment_id, legs=[Leg(wallet.miles_account_id, -p.miles_used), Leg(issuance, p.miles_used)],
                 batch=batch,
             )
         )
     txs.append(
         ledger.post(
-            conn, tx_id=core.ids.new("tx"), kind="payment", currency=m_cur, now_us=now, payment_id=payment_id,
+            conn, tx_id=ids.new("tx"), kind="payment", currency=m_cur, now_us=now, payment_id=payment_id,
             link_id=link, legs=merchant_legs, batch=batch,
         )
     )
@@ -107,7 +114,7 @@ def post_payment(conn, core, p: Plan, *, payment_id: str, wallet, merchant) -> l
         issuance = ledger.platform_account_id(ledger.PLATFORM_MILES, ledger.MILES)
         txs.append(
             ledger.post(
-                conn, tx_id=core.ids.new("tx"), kind="miles_earn", currency=ledger.MILES, now_us=now,
+                conn, tx_id=ids.new("tx"), kind="miles_earn", currency=ledger.MILES, now_us=now,
                 payment_id=payment_id,
                 legs=[Leg(issuance, -p.miles_earned), Leg(wallet.miles_account_id, p.miles_earned)], batch=batch,
             )

@@ -13,10 +13,11 @@ from fractions import Fraction
 from sqlalchemy import Connection, select
 
 from pos.core.errors import FxRateUnavailable, InvalidInput
+from pos.core.limits import SPREAD_MAX_BP, int_between
 from pos.core.money import Money, check_currency, exponent
 from pos.core.store.schema import fx_rates
 
-MAX_SPREAD_BP = 2_000
+MAX_SPREAD_BP = SPREAD_MAX_BP
 
 
 def parse_rate(text: str) -> Fraction:
@@ -30,8 +31,8 @@ def parse_rate(text: str) -> Fraction:
     return Fraction(value)
 
 
-def check_spread(spread_bp: int) -> int:
-    if isinstance(spread_bp, bool) or not isinstance(spread_bp, int) or not 0 <= spread_bp <= MAX_SPREAD_BP:
+def check_spread(spread_bp: object) -> int:
+    if not int_between(spread_bp, 0, MAX_SPREAD_BP):
         raise InvalidInput(f"spread must be 0-{MAX_SPREAD_BP} basis points, got {spread_bp!r}", code="INVALID_RATE")
     return spread_bp
 

@@ -7,22 +7,40 @@ proportion. Cumulative targets make the last refund return exactly what is left.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from typing import Protocol, cast
+
+from sqlalchemy import insert, select, update
 
 from pos.core import ledger
 from pos.core.errors import InvalidAmount, RefundExceedsPayment
 from pos.core.ledger import Leg
+from pos.core.limits import int_between
 from pos.core.parties.merchants import get_merchant_row
 from pos.core.parties.wallets import get_wallet_row
 from pos.core.payments import states
 from pos.core.payments.miles import cumulative_step, share
-from pos.core.payments.settlement import payment_row, payment_view
-from pos.core.platform import idempotency, journal, outbox
+from pos.core.payments.settlement import PaymentRow, payment_row, payment_view
+from pos.core.platform import idempotency, outbox
 from pos.core.platform.clock import iso
+from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
 from pos.core.store.schema import payment_requests, payments, refunds
 
 
-def view(row, pay) -> dict:
+class RefundRow(Protocol):
+    id: str
+    payment_id: str
+    amount: int
+    cash_back: int
+    miles_back: int
+    miles_clawed: int
+    miles_claw_shortfall: int
+    fee_back: int
+    created_at: int
+
+
+def view(row: RefundRow, pay: PaymentRow) -> View:
     """A refund's public shape; ``pay`` (its payment) gives the currencies."""
     return {
         "id": row.id,
@@ -40,19 +58,19 @@ def view(row, pay) -> dict:
     }
 
 
-def refund(core, *, merchant_id: str, payment_id: str, amount: int, idempotency_key: str | None = None) -> dict:
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+def refund(core: Core, *, merchant_id: str, payment_id: str, amount: int, idempotency_key: str | None = None) -> View:
+    if not int_between(amount, 1):
         raise InvalidAmount(f"a refund must be a positive integer of minor units, got {amount!r}")
 
-    def effect(conn: Connection) -> dict:
-        pay = payment_row(conn, payment_id, merchant_id=merchant_id, lock=True)
+    def effect(uow: UnitOfWork) -> View:
+        pay = payment_row(uow.conn, payment_id, merchant_id=merchant_id, lock=True)
         before, after = pay.refunded_amount, pay.refunded_amount + amount
         if after > pay.amount:
             raise RefundExceedsPayment(
                 f"refund of {amount} {pay.currency} exceeds the {pay.amount - before} {pay.currency} "
                 f"left to refund on payment {payment_id}"
             )
-        return _post_refund(conn, core, pay, before, after)
+        return _post_refund(uow, pay, before, after)
 
     return idempotency.run(
         core, scope=f"merchant:{merchant_id}", key=idempotency_key, operation="refund",
@@ -60,8 +78,8 @@ def refund(core, *, merchant_id: str, payment_id: str, amount: int, idempotency_
     )
 
 
-def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
-    now, price = core.now(), pay.amount
+def _post_refund(uow: UnitOfWork, pay: PaymentRow, before: int, after: int) -> View:
+    conn, now, ids, price = uow.conn, uow.now, uow.ids, pay.amount
     amount = after - before
     wallet = get_wallet_row(conn, pay.wallet_id)
     merchant = get_merchant_row(conn, pay.merchant_id)
@@ -75,9 +93,9 @@ def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
     miles_balance = ledger.balance(conn, wallet.miles_account_id) + miles_back
     clawed = min(claw, miles_balance)
 
-    refund_id = core.ids.new("re", 16)
+    refund_id = ids.new("re", 16)
     fx_rate = pay.charged_currency != pay.currency
-    link = core.ids.new("lnk") if fx_rate and cash_back else None
+    link = ids.new("lnk") if fx_rate and cash_back else None
     legs = [Leg(merchant.account_id, -(amount - fee_back))]
     if fee_back:
         legs.append(Leg(ledger.platform_account_id(ledger.PLATFORM_FEES, pay.currency), -fee_back))
@@ -85,21 +103,21 @@ def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
         legs.append(Leg(ledger.platform_account_id(ledger.PLATFORM_MILES_FUNDING, pay.currency), miles_back))
     cash_target = ledger.platform_account_id(ledger.PLATFORM_FX, pay.currency) if fx_rate else wallet.cash_account_id
     legs.append(Leg(cash_target, cash_back_m))
-    post = dict(now_us=now, payment_id=pay.id, refund_id=refund_id)
-    txs = [ledger.post(conn, tx_id=core.ids.new("tx"), kind="refund", currency=pay.currency, legs=legs,
-                       link_id=link, **post)]
+    def post(kind: str, currency: str, legs: list[Leg], link_id: str | None = None) -> ledger.PostedTransaction:
+        return ledger.post(conn, tx_id=ids.new("tx"), kind=kind, currency=currency, legs=legs, link_id=link_id,
+                           now_us=now, payment_id=pay.id, refund_id=refund_id)
+
+    txs = [post("refund", pay.currency, legs, link)]
     if fx_rate and cash_back:
         fx_w = ledger.platform_account_id(ledger.PLATFORM_FX, pay.charged_currency)
-        txs.append(ledger.post(conn, tx_id=core.ids.new("tx"), kind="fx_out", currency=pay.charged_currency,
-                               legs=[Leg(fx_w, -cash_back), Leg(wallet.cash_account_id, cash_back)], link_id=link,
-                               **post))
+        txs.append(post("fx_out", pay.charged_currency, [Leg(fx_w, -cash_back), Leg(wallet.cash_account_id, cash_back)],
+                        link))
     issuance = ledger.platform_account_id(ledger.PLATFORM_MILES, ledger.MILES)
     if miles_back:
-        txs.append(ledger.post(conn, tx_id=core.ids.new("tx"), kind="miles_return", currency=ledger.MILES,
-                               legs=[Leg(issuance, -miles_back), Leg(wallet.miles_account_id, miles_back)], **post))
+        txs.append(post("miles_return", ledger.MILES, [Leg(issuance, -miles_back),
+                                                       Leg(wallet.miles_account_id, miles_back)]))
     if clawed:
-        txs.append(ledger.post(conn, tx_id=core.ids.new("tx"), kind="miles_clawback", currency=ledger.MILES,
-                               legs=[Leg(wallet.miles_account_id, -clawed), Leg(issuance, clawed)], **post))
+        txs.append(post("miles_clawback", ledger.MILES, [Leg(wallet.miles_account_id, -clawed), Leg(issuance, clawed)]))
 
     status = states.REFUNDED if after == price else states.PARTIALLY_REFUNDED
     request = conn.execute(select(payment_requests).where(payment_requests.c.id == pay.request_id)).one()
@@ -114,17 +132,16 @@ def _post_refund(conn: Connection, core, pay, before: int, after: int) -> dict:
         )
     )
     row = conn.execute(select(refunds).where(refunds.c.id == refund_id)).one()
-    data = view(row, pay)
+    data = view(cast(RefundRow, row), pay)
     data["payment"] = payment_view(payment_row(conn, pay.id))
-    outbox.record(conn, core, "refund.succeeded", merchant_id=pay.merchant_id, request_id=pay.request_id,
+    outbox.record(uow, "refund.succeeded", merchant_id=pay.merchant_id, request_id=pay.request_id,
                   payment_id=pay.id, data=data)
-    journal.append(conn, "refund.created", {"refund": refund_id, "payment": pay.id,
-                                            "transactions": [t for t in txs if t]}, now)
+    uow.journal("refund.created", {"refund": refund_id, "payment": pay.id, "transactions": [t for t in txs if t]})
     return data
 
 
-def list_refunds(core, payment_id: str, *, merchant_id: str | None = None) -> list[dict]:
+def list_refunds(core: Core, payment_id: str, *, merchant_id: str | None = None) -> list[View]:
     with core.db.read() as conn:
         pay = payment_row(conn, payment_id, merchant_id=merchant_id)
         rows = conn.execute(select(refunds).where(refunds.c.payment_id == payment_id).order_by(refunds.c.created_at))
-        return [view(r, pay) for r in rows]
+        return [view(cast(RefundRow, r), pay) for r in rows]

@@ -14,8 +14,8 @@ from sqlalchemy import Connection, insert, select
 
 from pos.core.errors import InvalidAmount, InvalidInput, NotFound
 from pos.core.parties.merchants import shop_rows
-from pos.core.platform import journal
 from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
 from pos.core.store.schema import sale_items, sales
 
 MAX_LINES = 100
@@ -54,9 +54,10 @@ def create_sale(core: Core, *, merchant_id: str, terminal_id: str, lines: list[L
     if total > MAX_TOTAL:
         raise InvalidAmount("the sale's total is too large")
 
-    def effect(conn: Connection) -> dict:
+    def effect(uow: UnitOfWork) -> dict:
+        conn = uow.conn
         merchant, _terminal = shop_rows(conn, merchant_id, terminal_id)
-        now, sale_id = core.now(), core.ids.new("sale", 16)
+        now, sale_id = uow.now, uow.ids.new("sale", 16)
         conn.execute(insert(sales).values(id=sale_id, merchant_id=merchant_id, terminal_id=terminal_id,
                                           staff_id=staff_id, total=total, currency=merchant.currency, created_at=now))
         conn.execute(insert(sale_items), [
@@ -64,10 +65,10 @@ def create_sale(core: Core, *, merchant_id: str, terminal_id: str, lines: list[L
              "unit_amount": line.unit_amount, "names": json.dumps(line.names, ensure_ascii=False, sort_keys=True)}
             for n, line in enumerate(lines, 1)
         ])
-        journal.append(conn, "sale.created", {"sale": sale_id, "total": total, "currency": merchant.currency}, now)
+        uow.journal("sale.created", {"sale": sale_id, "total": total, "currency": merchant.currency})
         return sale_view(conn, sale_id)
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
 def sale_view(conn: Connection, sale_id: str, merchant_id: str | None = None) -> dict:

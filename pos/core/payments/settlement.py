@@ -8,25 +8,54 @@ one payer wins; every other attempt sees REQUEST_ALREADY_PAID.
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Protocol, cast
 
-from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
+from sqlalchemy import Connection, bindparam, insert, select
 
+from pos.core.codec import RequestPayload
 from pos.core.errors import InvalidAmount, InvalidInput, NotFound, PayloadError
+from pos.core.limits import check_amount
 from pos.core.money import Money
-from pos.core.parties.merchants import get_merchant_row, get_terminal_row
-from pos.core.parties.wallets import get_wallet_row
-from pos.core.payments import quotes, states
+from pos.core.parties.merchants import MerchantRow, get_merchant_row, get_terminal_row
+from pos.core.parties.wallets import WalletRow, get_wallet_row
+from pos.core.payments import moves, quotes, states
 from pos.core.payments.funding import plan as plan_payment
 from pos.core.payments.funding import post_payment
-from pos.core.payments.lifecycle import check_amount, read_payload, refuse_closed, request_row
-from pos.core.platform import idempotency, journal, outbox
-from pos.core.platform.clock import US, iso
+from pos.core.payments.lifecycle import open_request, read_payload
+from pos.core.payments.moves import request_row
+from pos.core.payments.states import RequestRow
+from pos.core.platform import idempotency, outbox
+from pos.core.platform.clock import iso
+from pos.core.platform.context import Core
+from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
 from pos.core.store.prepared import Prepared
-from pos.core.store.schema import merchants, payment_requests, payments
+from pos.core.store.schema import merchants, payments
+
+
+class PaymentRow(Protocol):
+    """A ``payments`` row, as the views and refunds read it."""
+
+    id: str
+    request_id: str
+    wallet_id: str
+    merchant_id: str
+    status: str
+    amount: int
+    currency: str
+    cash_amount: int
+    miles_used: int
+    charged_amount: int
+    charged_currency: str
+    quote_id: str | None
+    miles_earned: int
+    fee: int
+    refunded_amount: int
+    created_at: int
 
 
 def pay(
-    core,
+    core: Core,
     *,
     wallet_id: str,
     payload: str,
@@ -34,7 +63,7 @@ def pay(
     miles: int = 0,
     amount: int | None = None,
     idempotency_key: str | None = None,
-) -> dict:
+) -> View:
     """Pay a scanned request from a wallet: cash (through FX when needed), miles, or both."""
     fields = read_payload(core, payload)
     if fields.amount_minor is None:
@@ -43,89 +72,76 @@ def pay(
         check_amount(amount)
     elif amount is not None and amount != fields.amount_minor:
         raise InvalidAmount("this request has a fixed amount")
-    body = {"payload": payload, "quote_id": quote_id, "miles": miles, "amount": amount}
+    body: dict[str, object] = {"payload": payload, "quote_id": quote_id, "miles": miles, "amount": amount}
 
-    def effect(conn: Connection) -> dict:
-        wallet = get_wallet_row(conn, wallet_id)
+    def effect(uow: UnitOfWork) -> View:
+        wallet = get_wallet_row(uow.conn, wallet_id)
         if fields.amount_minor is None:
-            row = _open_static_request(conn, core, fields, amount)
+            assert amount is not None  # checked above
+            row = _open_static_request(uow, fields, amount)
         else:
-            row = request_row(conn, fields.request_id)
-            if (row.amount, row.currency, row.merchant_id) != (fields.amount_minor, fields.currency, fields.merchant_id):
+            row = request_row(uow.conn, fields.request_id)
+            named = (fields.amount_minor, fields.currency, fields.merchant_id)
+            if (row.amount, row.currency, row.merchant_id) != named:
                 raise PayloadError("the code does not match the payment request it names", code="PAYLOAD_MISMATCH")
-        return settle(conn, core, row, wallet, quote_id=quote_id, miles=miles)
+        return settle(uow, row, wallet, quote_id=quote_id, miles=miles)
 
     return idempotency.run(core, scope=f"wallet:{wallet_id}", key=idempotency_key, operation="pay", body=body,
                            effect=effect)
 
 
-def _open_static_request(conn, core, fields, amount: int):
+def _open_static_request(uow: UnitOfWork, fields: RequestPayload, amount: int) -> RequestRow:
     """A payment to a static code is a new request, opened and settled in one transaction."""
-    merchant = get_merchant_row(conn, fields.merchant_id)
-    terminal = get_terminal_row(conn, fields.terminal_id)
-    now, request_id = core.now(), core.ids.new("pr", 16)
-    conn.execute(
-        insert(payment_requests).values(
-            id=request_id, kind="static", merchant_id=merchant.id, terminal_id=terminal.id, amount=amount,
-            currency=merchant.currency, reference=fields.request_id, status=states.AWAITING, payload=None,
-            created_at=now, expires_at=now + 60 * US, updated_at=now,
-        )
-    )
-    return conn.execute(select(payment_requests).where(payment_requests.c.id == request_id)).one()
+    merchant = get_merchant_row(uow.conn, fields.merchant_id)
+    terminal = get_terminal_row(uow.conn, fields.terminal_id)
+    return open_request(uow, kind="static", merchant_id=merchant.id, terminal_id=terminal.id, amount=amount,
+                        currency=merchant.currency, reference=fields.request_id)
 
 
-_PAY_OPEN_REQUEST = Prepared(
-    update(payment_requests)
-    .where(
-        payment_requests.c.id == bindparam("request"),
-        payment_requests.c.status.in_([literal_column(f"'{status}'") for status in states.OPEN]),
-        payment_requests.c.expires_at > bindparam("now"),
-    )
-    .values(status=literal_column(f"'{states.PAID}'"), updated_at=bindparam("now"))
-)
 _INSERT_PAYMENT = Prepared(insert(payments).values({c.name: bindparam(c.name) for c in payments.c}))
 _MERCHANT = Prepared(select(merchants).where(merchants.c.id == bindparam("merchant")))
 
 
-def settle(conn: Connection, core, row, wallet, *, quote_id: str | None, miles: int) -> dict:
+def settle(
+    uow: UnitOfWork, row: RequestRow, wallet: WalletRow, *, quote_id: str | None, miles: int
+) -> View:
     """Settle one request inside the caller's transaction: one payment, or a typed refusal."""
-    now = core.now()
-    merchant = _MERCHANT.one(conn, {"merchant": row.merchant_id})
+    conn, now = uow.conn, uow.now
+    merchant: MerchantRow = _MERCHANT.one(conn, {"merchant": row.merchant_id})
     price = Money(row.amount, row.currency)
     rate = None
     if wallet.currency == price.currency and quote_id is not None:  # refused, never silently recorded
         raise InvalidInput("this payment is in the wallet's own currency and takes no quote_id",
                            code="QUOTE_NOT_APPLICABLE")
     if wallet.currency != price.currency:
-        rate = quotes.rate_for(conn, core, wallet=wallet, request_id=row.id, quote_id=quote_id, price=price)
+        rate = quotes.rate_for(uow, wallet=wallet, request_id=row.id, quote_id=quote_id, price=price)
     p = plan_payment(
-        price, wallet.currency, miles_used=miles, miles_limit=core.settings.miles_max_per_payment, rate=rate,
+        price, wallet.currency, miles_used=miles, miles_limit=uow.settings.miles_max_per_payment, rate=rate,
         fee_rate_bp=merchant.fee_rate_bp, earn_per=merchant.miles_earn_per,
     )
-    if _PAY_OPEN_REQUEST.rowcount(conn, {"request": row.id, "now": now}) != 1:
-        refuse_closed(conn, core, row.id, states.PAID)
-    values = {
-        "id": core.ids.new("pay", 16), "request_id": row.id, "wallet_id": wallet.id, "merchant_id": merchant.id,
+    moves.move_or_refuse(uow, row.id, states.PAID)
+    values: dict[str, object] = {
+        "id": uow.ids.new("pay", 16), "request_id": row.id, "wallet_id": wallet.id, "merchant_id": merchant.id,
         "amount": price.minor, "currency": price.currency, "cash_amount": p.cash_price.minor,
         "miles_used": p.miles_used, "charged_amount": p.charged.minor, "charged_currency": p.charged.currency,
         "quote_id": quote_id, "miles_earned": p.miles_earned, "fee": p.fee, "refunded_amount": 0,
         "status": states.PAID, "created_at": now,
     }
     _INSERT_PAYMENT.run(conn, values)
-    payment_id = values["id"]
-    txs = post_payment(conn, core, p, payment_id=payment_id, wallet=wallet, merchant=merchant)
-    data = payment_view(SimpleNamespace(**values), merchant)
-    outbox.record_many(conn, core, merchant.id, [
+    payment_id = str(values["id"])
+    txs = post_payment(uow, p, payment_id=payment_id, wallet=wallet, merchant=merchant)
+    data = payment_view(cast(PaymentRow, SimpleNamespace(**values)), merchant)
+    outbox.record_many(uow, merchant.id, [
         outbox.Event("payment_request.paid", {"id": row.id, "status": states.PAID, "payment_id": payment_id},
                      row.id, payment_id),
         outbox.Event("payment.succeeded", data, row.id, payment_id),
     ])
-    journal.append(conn, "payment.settled", {"payment": payment_id, "request": row.id, "transactions": txs}, now)
+    uow.journal("payment.settled", {"payment": payment_id, "request": row.id, "transactions": txs})
     return data
 
 
-def payment_view(row, merchant=None) -> dict:
-    data = {
+def payment_view(row: PaymentRow, merchant: MerchantRow | None = None) -> View:
+    data: View = {
         "id": row.id,
         "object": "payment",
         "request_id": row.request_id,
@@ -148,13 +164,16 @@ def payment_view(row, merchant=None) -> dict:
     return data
 
 
-def get_payment(core, payment_id: str, *, merchant_id: str | None = None, wallet_id: str | None = None) -> dict:
+def get_payment(core: Core, payment_id: str, *, merchant_id: str | None = None, wallet_id: str | None = None) -> View:
     with core.db.read() as conn:
         row = payment_row(conn, payment_id, merchant_id=merchant_id, wallet_id=wallet_id)
         return payment_view(row, get_merchant_row(conn, row.merchant_id))
 
 
-def payment_row(conn, payment_id: str, *, merchant_id=None, wallet_id=None, lock=False):
+def payment_row(
+    conn: Connection, payment_id: str, *, merchant_id: str | None = None, wallet_id: str | None = None,
+    lock: bool = False,
+) -> PaymentRow:
     query = select(payments).where(payments.c.id == payment_id)
     if lock:
         query = query.with_for_update()
@@ -165,4 +184,4 @@ def payment_row(conn, payment_id: str, *, merchant_id=None, wallet_id=None, lock
         or (wallet_id is not None and row.wallet_id != wallet_id)
     ):
         raise NotFound(f"payment {payment_id} does not exist", code="PAYMENT_NOT_FOUND")
-    return row
+    return cast(PaymentRow, row)

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from typing import Any
 
-from sqlalchemy import Connection, bindparam, insert, literal_column, select, update
+from sqlalchemy import Connection, Row, bindparam, insert, literal_column, select, update
 
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import journal, journal_head
@@ -15,7 +16,7 @@ from pos.core.store.schema import journal, journal_head
 GENESIS = "0" * 64
 
 
-def canonical_json(value) -> str:
+def canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -32,13 +33,16 @@ def ensure_head(conn: Connection) -> None:
 _HEAD_ROW = journal_head.c.id == literal_column("1")
 _LOCK_HEAD = Prepared(select(journal_head.c.seq, journal_head.c.hash).where(_HEAD_ROW).with_for_update())
 _INSERT_RECORD = Prepared(insert(journal).values({c.name: bindparam(c.name) for c in journal.c}))
-_MOVE_HEAD = Prepared(update(journal_head).where(_HEAD_ROW).values(seq=bindparam("new_seq"), hash=bindparam("new_hash")))
+_MOVE_HEAD = Prepared(
+    update(journal_head).where(_HEAD_ROW).values(seq=bindparam("new_seq"), hash=bindparam("new_hash"))
+)
 
 
-def append(conn: Connection, kind: str, body: dict, now_us: int) -> int:
+def append(conn: Connection, kind: str, body: Mapping[str, object], now_us: int) -> int:
     """Append one record in the caller's transaction; the head row lock orders all writers.
 
-    Call it last in a transaction: the head stays locked until commit, so work after it would
+    The core's writes do not call it: they register records with ``UnitOfWork.journal``, and the
+    unit appends them last, because the head stays locked until commit and work after it would
     hold up every other writer.
     """
     text = canonical_json(body)
@@ -53,7 +57,7 @@ def append(conn: Connection, kind: str, body: dict, now_us: int) -> int:
     return seq
 
 
-def records(conn: Connection) -> Iterator:
+def records(conn: Connection) -> Iterator[Row[Any]]:
     yield from conn.execute(select(journal).order_by(journal.c.seq)).yield_per(2000)
 
 

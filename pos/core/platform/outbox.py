@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, bindparam, insert, select
+from sqlalchemy import bindparam, insert, select
 
 from pos.core.platform.journal import canonical_json
+from pos.core.platform.unit_of_work import UnitOfWork
 from pos.core.store.prepared import Prepared
 from pos.core.store.schema import events, webhook_deliveries, webhook_endpoints
 
@@ -24,29 +25,28 @@ _ENDPOINTS = Prepared(
 @dataclass(frozen=True)
 class Event:
     type: str
-    data: dict
+    data: dict[str, object]
     request_id: str | None = None
     payment_id: str | None = None
 
 
 def record(
-    conn: Connection,
-    core,
+    uow: UnitOfWork,
     type_: str,
     *,
     merchant_id: str,
-    data: dict,
+    data: dict[str, object],
     request_id: str | None = None,
     payment_id: str | None = None,
 ) -> str:
-    return record_many(conn, core, merchant_id, [Event(type_, data, request_id, payment_id)])[0]
+    return record_many(uow, merchant_id, [Event(type_, data, request_id, payment_id)])[0]
 
 
-def record_many(conn: Connection, core, merchant_id: str, batch: list[Event]) -> list[str]:
+def record_many(uow: UnitOfWork, merchant_id: str, batch: list[Event]) -> list[str]:
     """Write events and queue one webhook delivery per event and active endpoint."""
-    now = core.now()
+    conn, now = uow.conn, uow.now
     rows = [
-        {"id": core.ids.new("evt"), "merchant_id": merchant_id, "request_id": e.request_id,
+        {"id": uow.ids.new("evt"), "merchant_id": merchant_id, "request_id": e.request_id,
          "payment_id": e.payment_id, "type": e.type, "body": canonical_json(e.data), "created_at": now}
         for e in batch
     ]
@@ -56,10 +56,10 @@ def record_many(conn: Connection, core, merchant_id: str, batch: list[Event]) ->
         conn.execute(
             _INSERT_DELIVERY,
             [
-                {"id": core.ids.new("whd", 16), "endpoint_id": endpoint_id, "event_id": row["id"],
+                {"id": uow.ids.new("whd", 16), "endpoint_id": endpoint_id, "event_id": row["id"],
                  "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now, "updated_at": now}
                 for row in rows
                 for endpoint_id in endpoint_ids
             ],
         )
-    return [row["id"] for row in rows]
+    return [str(row["id"]) for row in rows]

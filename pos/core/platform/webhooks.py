@@ -15,14 +15,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, Row, Select, bindparam, insert, select, update
 
 from pos.core.errors import InvalidInput, NotFound
-from pos.core.platform import journal
 from pos.core.platform.clock import US, iso
+from pos.core.platform.context import Core
 from pos.core.platform.journal import canonical_json
+from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
 from pos.core.store.schema import events, webhook_attempts, webhook_deliveries, webhook_endpoints
 
 # Seconds to wait after the n-th failed attempt; the first attempt is immediate. After the last
@@ -53,7 +56,7 @@ def verify(secret: str, header: str, body: bytes, *, now: int, tolerance: int = 
     return hmac.compare_digest(expected, parts.get("v1", ""))
 
 
-def _check_url(url) -> str:
+def _check_url(url: object) -> str:
     if not isinstance(url, str) or len(url) > 500:
         raise InvalidInput("a webhook URL is at most 500 characters", code="INVALID_URL")
     parts = urlsplit(url)
@@ -62,79 +65,78 @@ def _check_url(url) -> str:
     return url
 
 
-def endpoint_view(row, *, secret: bool = False) -> dict:
-    data = {"id": row.id, "object": "webhook_endpoint", "url": row.url, "status": "disabled" if row.disabled_at else
-            "enabled", "created_at": iso(row.created_at)}
+def endpoint_view(row: Row[Any], *, secret: bool = False) -> View:
+    data: View = {"id": row.id, "object": "webhook_endpoint", "url": row.url,
+                  "status": "disabled" if row.disabled_at else "enabled", "created_at": iso(row.created_at)}
     if secret:
         data["secret"] = row.secret
     return data
 
 
-def register_endpoint(core, *, merchant_id: str, url: str) -> dict:
+def register_endpoint(core: Core, *, merchant_id: str, url: str) -> View:
     """Add an endpoint; its signing secret is returned only here."""
     _check_url(url)
     endpoint_id, secret = core.ids.new("we", 16), "whsec_" + core.ids.secret_hex(24)
 
-    def effect(conn):
-        conn.execute(insert(webhook_endpoints).values(id=endpoint_id, merchant_id=merchant_id, url=url,
-                                                      secret=secret, created_at=core.now()))
-        journal.append(conn, "webhook_endpoint.registered", {"merchant": merchant_id, "endpoint": endpoint_id,
-                                                             "url": url}, core.now())
-        return endpoint_view(_endpoint_row(conn, merchant_id, endpoint_id), secret=True)
+    def effect(uow: UnitOfWork) -> View:
+        uow.conn.execute(insert(webhook_endpoints).values(id=endpoint_id, merchant_id=merchant_id, url=url,
+                                                          secret=secret, created_at=uow.now))
+        uow.journal("webhook_endpoint.registered", {"merchant": merchant_id, "endpoint": endpoint_id, "url": url})
+        return endpoint_view(_endpoint_row(uow.conn, merchant_id, endpoint_id), secret=True)
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
-def _endpoint_row(conn, merchant_id: str, endpoint_id: str):
+def _endpoint_row(conn: Connection, merchant_id: str, endpoint_id: str) -> Row[Any]:
     row = conn.execute(select(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id)).first()
     if row is None or row.merchant_id != merchant_id:
         raise NotFound(f"webhook endpoint {endpoint_id} does not exist", code="WEBHOOK_ENDPOINT_NOT_FOUND")
     return row
 
 
-def list_endpoints(core, *, merchant_id: str) -> list[dict]:
+def list_endpoints(core: Core, *, merchant_id: str) -> list[View]:
     with core.db.read() as conn:
         rows = conn.execute(select(webhook_endpoints).where(webhook_endpoints.c.merchant_id == merchant_id)
                             .order_by(webhook_endpoints.c.created_at, webhook_endpoints.c.id))
         return [endpoint_view(r) for r in rows]
 
 
-def disable_endpoint(core, *, merchant_id: str, endpoint_id: str) -> dict:
+def disable_endpoint(core: Core, *, merchant_id: str, endpoint_id: str) -> View:
     """Stop queueing new events for an endpoint (deliveries already queued still go out)."""
 
-    def effect(conn):
+    def effect(uow: UnitOfWork) -> View:
+        conn = uow.conn
         _endpoint_row(conn, merchant_id, endpoint_id)
         conn.execute(update(webhook_endpoints).where(webhook_endpoints.c.id == endpoint_id,
                                                      webhook_endpoints.c.disabled_at.is_(None))
-                     .values(disabled_at=core.now()))
-        journal.append(conn, "webhook_endpoint.disabled", {"merchant": merchant_id, "endpoint": endpoint_id},
-                       core.now())
+                     .values(disabled_at=uow.now))
+        uow.journal("webhook_endpoint.disabled", {"merchant": merchant_id, "endpoint": endpoint_id})
         return endpoint_view(_endpoint_row(conn, merchant_id, endpoint_id))
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
-def event_view(row) -> dict:
+def event_view(row: Row[Any]) -> View:
     """An event as webhooks and SSE carry it."""
     return {"id": row.id, "object": "event", "type": row.type, "created_at": iso(row.created_at),
             "request_id": row.request_id, "payment_id": row.payment_id, "data": json.loads(row.body)}
 
 
-def claim_due(core, *, limit: int = 20) -> list[dict]:
+def claim_due(core: Core, *, limit: int = 20) -> list[dict[str, object]]:
     """Deliveries due now, each leased to the caller so that a second sender skips it."""
-    now = core.now()
     query = (
         select(webhook_deliveries, webhook_endpoints.c.url, webhook_endpoints.c.secret)
         .join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
         .join(events, events.c.id == webhook_deliveries.c.event_id)
-        .where(webhook_deliveries.c.status == "pending", webhook_deliveries.c.next_attempt_at <= now)
+        .where(webhook_deliveries.c.status == "pending", webhook_deliveries.c.next_attempt_at <= bindparam("now"))
         .order_by(webhook_deliveries.c.next_attempt_at, events.c.seq)
         .limit(limit)
     )
 
-    def effect(conn):
-        claimed = []
-        for row in conn.execute(query).mappings().all():
+    def effect(uow: UnitOfWork) -> list[dict[str, object]]:
+        conn, now = uow.conn, uow.now
+        claimed: list[dict[str, object]] = []
+        for row in conn.execute(query, {"now": now}).mappings().all():
             leased = conn.execute(
                 update(webhook_deliveries)
                 .where(webhook_deliveries.c.id == row["id"], webhook_deliveries.c.status == "pending",
@@ -148,14 +150,16 @@ def claim_due(core, *, limit: int = 20) -> list[dict]:
                                 "body": canonical_json(event_view(event))})
         return claimed
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
-def record_attempt(core, *, delivery_id: str, status_code: int | None, error: str | None, duration_us: int) -> dict:
+def record_attempt(
+    core: Core, *, delivery_id: str, status_code: int | None, error: str | None, duration_us: int
+) -> View:
     """Log one attempt; a 2xx succeeds, anything else is retried on :data:`RETRY_SCHEDULE`."""
-    now = core.now()
 
-    def effect(conn):
+    def effect(uow: UnitOfWork) -> View:
+        conn, now = uow.conn, uow.now
         row = conn.execute(select(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id)).one()
         attempts = row.attempts + 1
         ok = status_code is not None and 200 <= status_code < 300
@@ -173,10 +177,10 @@ def record_attempt(core, *, delivery_id: str, status_code: int | None, error: st
             last_error=(error or None) and error[:500], updated_at=now))
         return {"delivery_id": delivery_id, "status": status, "attempts": attempts, "next_attempt_at": iso(next_at)}
 
-    return core.db.transact(effect)
+    return core.transact(effect)
 
 
-def _delivery_view(conn, row) -> dict:
+def _delivery_view(conn: Connection, row: Row[Any]) -> View:
     tries = conn.execute(select(webhook_attempts).where(webhook_attempts.c.delivery_id == row.id)
                          .order_by(webhook_attempts.c.id)).all()
     return {
@@ -189,13 +193,14 @@ def _delivery_view(conn, row) -> dict:
     }
 
 
-def _merchant_deliveries(merchant_id: str):
-    return (select(webhook_deliveries).join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
+def _merchant_deliveries(merchant_id: str) -> Select[Any]:
+    return (select(webhook_deliveries)
+            .join(webhook_endpoints, webhook_endpoints.c.id == webhook_deliveries.c.endpoint_id)
             .where(webhook_endpoints.c.merchant_id == merchant_id))
 
 
-def list_deliveries(core, *, merchant_id: str, event_id: str | None = None, status: str | None = None,
-                    limit: int = 50) -> list[dict]:
+def list_deliveries(core: Core, *, merchant_id: str, event_id: str | None = None, status: str | None = None,
+                    limit: int = 50) -> list[View]:
     """Recent deliveries with their attempt log, newest first."""
     query = _merchant_deliveries(merchant_id)
     if event_id is not None:
@@ -207,16 +212,17 @@ def list_deliveries(core, *, merchant_id: str, event_id: str | None = None, stat
         return [_delivery_view(conn, r) for r in conn.execute(query).all()]
 
 
-def resend(core, *, merchant_id: str, delivery_id: str) -> dict:
+def resend(core: Core, *, merchant_id: str, delivery_id: str) -> View:
     """Queue a delivery again now, with a fresh retry schedule (same event id, so receivers dedupe)."""
 
-    def effect(conn):
+    def effect(uow: UnitOfWork) -> View:
+        conn = uow.conn
         row = conn.execute(_merchant_deliveries(merchant_id).where(webhook_deliveries.c.id == delivery_id)).first()
         if row is None:
             raise NotFound(f"webhook delivery {delivery_id} does not exist", code="WEBHOOK_DELIVERY_NOT_FOUND")
         conn.execute(update(webhook_deliveries).where(webhook_deliveries.c.id == delivery_id).values(
-            status="pending", attempts=0, next_attempt_at=core.now(), updated_at=core.now()))
+            status="pending", attempts=0, next_attempt_at=uow.now, updated_at=uow.now))
         return _delivery_view(conn, conn.execute(select(webhook_deliveries)
                                                  .where(webhook_deliveries.c.id == delivery_id)).one())
 
-    return core.db.transact(effect)
+    return core.transact(effect)

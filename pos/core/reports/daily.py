@@ -13,14 +13,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import and_, func, or_, select
 
 from pos.core.errors import InvalidInput, NotFound
+from pos.core.limits import PAGE_MAX, int_between
 from pos.core.parties.merchants import get_merchant_row
 from pos.core.payments import states
 from pos.core.payments.settlement import payment_view
 from pos.core.platform.clock import US
+from pos.core.platform.context import Core
 from pos.core.platform.webhooks import event_view
+from pos.core.shapes import View
 from pos.core.store.schema import events, payment_requests, payments, refunds
 
-MAX_PAGE = 100
+MAX_PAGE = PAGE_MAX
 # Days a report can cover: one day inside the calendar's ends, so that a day's bounds in any time
 # zone (up to a day away from UTC) are still dates Python can represent.
 FIRST_DAY, LAST_DAY = Date(1, 1, 2), Date(9999, 12, 30)
@@ -28,7 +31,7 @@ PAYMENT_STATUSES = states.SETTLED
 
 
 def list_payments(
-    core,
+    core: Core,
     *,
     merchant_id: str | None = None,
     wallet_id: str | None = None,
@@ -37,7 +40,7 @@ def list_payments(
     created_lt: int | None = None,
     limit: int = 20,
     starting_after: str | None = None,
-) -> dict:
+) -> View:
     """One page of a merchant's (or a wallet's) payments, newest first.
 
     :param created_gte: / :param created_lt: bounds in epoch microseconds.
@@ -45,7 +48,7 @@ def list_payments(
     """
     if (merchant_id is None) == (wallet_id is None):
         raise ValueError("list payments of exactly one merchant or one wallet")
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_PAGE:
+    if not int_between(limit, 1, MAX_PAGE):
         raise InvalidInput(f"limit must be 1-{MAX_PAGE}", code="INVALID_LIMIT")
     if status is not None and status not in PAYMENT_STATUSES:
         raise InvalidInput(f"status must be one of {', '.join(PAYMENT_STATUSES)}", code="INVALID_STATUS")
@@ -97,22 +100,23 @@ def day_bounds(day: str, tz: str) -> tuple[int, int]:
     return int(start.timestamp()) * US, int(end.timestamp()) * US
 
 
-def daily_report(core, *, merchant_id: str, day: str, tz: str = "UTC") -> dict:
+def daily_report(core: Core, *, merchant_id: str, day: str, tz: str = "UTC") -> View:
     """What a merchant took in one day: payments, refunds, fees, net, and requests by status."""
     start, end = day_bounds(day, tz)
     with core.db.read() as conn:
         merchant = get_merchant_row(conn, merchant_id)
         pay = conn.execute(
-            select(func.count(), func.coalesce(func.sum(payments.c.amount), 0), func.coalesce(func.sum(payments.c.fee), 0),
-                   func.coalesce(func.sum(payments.c.miles_used), 0))
+            select(func.count(), func.coalesce(func.sum(payments.c.amount), 0),
+                   func.coalesce(func.sum(payments.c.fee), 0), func.coalesce(func.sum(payments.c.miles_used), 0))
             .where(payments.c.merchant_id == merchant_id, payments.c.created_at >= start, payments.c.created_at < end)
         ).one()
         ref = conn.execute(
-            select(func.count(), func.coalesce(func.sum(refunds.c.amount), 0), func.coalesce(func.sum(refunds.c.fee_back), 0))
+            select(func.count(), func.coalesce(func.sum(refunds.c.amount), 0),
+                   func.coalesce(func.sum(refunds.c.fee_back), 0))
             .select_from(refunds.join(payments, payments.c.id == refunds.c.payment_id))
             .where(payments.c.merchant_id == merchant_id, refunds.c.created_at >= start, refunds.c.created_at < end)
         ).one()
-        by_status = dict(conn.execute(
+        by_status: dict[str, int] = dict(conn.execute(
             select(payment_requests.c.status, func.count()).where(
                 payment_requests.c.merchant_id == merchant_id, payment_requests.c.created_at >= start,
                 payment_requests.c.created_at < end).group_by(payment_requests.c.status)
@@ -120,7 +124,7 @@ def daily_report(core, *, merchant_id: str, day: str, tz: str = "UTC") -> dict:
     currency = merchant.currency
     gross, fees = int(pay[1]), int(pay[2]) - int(ref[2])
 
-    def money(amount):
+    def money(amount: int) -> View:
         return {"amount": int(amount), "currency": currency}
 
     return {
@@ -133,7 +137,9 @@ def daily_report(core, *, merchant_id: str, day: str, tz: str = "UTC") -> dict:
     }
 
 
-def request_events(core, *, request_id: str, merchant_id: str, after_seq: int = 0, limit: int = 100) -> dict:
+def request_events(
+    core: Core, *, request_id: str, merchant_id: str, after_seq: int = 0, limit: int = 100
+) -> View:
     """A request's events after ``after_seq`` (the SSE cursor), and whether it can change again."""
     with core.db.read() as conn:
         row = conn.execute(select(payment_requests.c.merchant_id, payment_requests.c.status)

@@ -19,10 +19,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import exc
+from sqlalchemy import Connection, exc
 
 from pos.core.errors import QrposError
+
+if TYPE_CHECKING:
+    from pos.core.store.db import Database
+
+T = TypeVar("T")
 
 _PENDING, _DONE, _FAILED, _ALONE = range(4)
 
@@ -30,12 +36,13 @@ _PENDING, _DONE, _FAILED, _ALONE = range(4)
 class _Unit:
     __slots__ = ("fn", "state", "value")
 
-    def __init__(self, fn):
-        self.fn, self.state, self.value = fn, _PENDING, None
+    def __init__(self, fn: Callable[[Connection], Any]):
+        self.fn, self.state = fn, _PENDING
+        self.value: Any = None  # the result, or the error raised
 
 
 class GroupCommit:
-    def __init__(self, db, *, max_batch: int = 64):
+    def __init__(self, db: Database, *, max_batch: int = 64):
         self._db = db
         self._max = max_batch
         self._cv = threading.Condition()
@@ -43,7 +50,7 @@ class GroupCommit:
         self._leading = False
         self._local = threading.local()
 
-    def submit(self, fn: Callable, run_alone: Callable):
+    def submit(self, fn: Callable[[Connection], T], run_alone: Callable[[Callable[[Connection], T]], T]) -> T:
         """Run ``fn(conn)`` in a shared transaction; ``run_alone(fn)`` is the one-transaction fallback."""
         if getattr(self._local, "leading", False):
             return run_alone(fn)  # a unit that starts a transaction of its own: no deadlock on ourselves
@@ -68,8 +75,9 @@ class GroupCommit:
                     self._leading = False
                     self._cv.notify_all()
         if unit.state == _DONE:
-            return unit.value
+            return unit.value  # what fn returned
         if unit.state == _FAILED:
+            assert isinstance(unit.value, BaseException)
             raise unit.value
         return run_alone(fn)
 
@@ -109,7 +117,7 @@ class GroupCommit:
             unit.state, unit.value = _DONE, value
 
     @staticmethod
-    def _run_one(conn, unit: _Unit, done: list[_Unit]) -> None:
+    def _run_one(conn: Connection, unit: _Unit, done: list[_Unit]) -> None:
         savepoint = conn.begin_nested()
         try:
             value = unit.fn(conn)

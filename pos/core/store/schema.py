@@ -14,25 +14,18 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    MetaData,
     String,
     Table,
     Text,
     UniqueConstraint,
 )
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+from pos.core.store.metadata import Ts, metadata
 
-# Timestamps are integer microseconds since the Unix epoch (UTC): exact, sortable, portable.
-Ts = BigInteger
+# The webhook tables stand in their own module (this one would be too long); they are part of this schema.
+from pos.core.store.webhook_tables import webhook_attempts as webhook_attempts
+from pos.core.store.webhook_tables import webhook_deliveries as webhook_deliveries
+from pos.core.store.webhook_tables import webhook_endpoints as webhook_endpoints
 
 merchants = Table(
     "merchants",
@@ -301,47 +294,6 @@ wallet_sessions = Table(
     Column("wallet_id", String(20), ForeignKey("wallets.id"), nullable=False),
     Column("created_at", Ts, nullable=False),
     Column("expires_at", Ts, nullable=False),
-)
-
-webhook_endpoints = Table(
-    "webhook_endpoints",
-    metadata,
-    Column("id", String(24), primary_key=True),
-    Column("merchant_id", String(20), ForeignKey("merchants.id"), nullable=False),
-    Column("url", String(500), nullable=False),
-    Column("secret", String(80), nullable=False),
-    Column("created_at", Ts, nullable=False),
-    Column("disabled_at", Ts),
-    Index("ix_webhook_endpoints_merchant", "merchant_id"),
-)
-
-# Queued in the same transaction as the event they carry (the outbox), sent by the worker.
-webhook_deliveries = Table(
-    "webhook_deliveries",
-    metadata,
-    Column("id", String(24), primary_key=True),
-    Column("endpoint_id", String(24), ForeignKey("webhook_endpoints.id"), nullable=False),
-    Column("event_id", String(24), nullable=False),
-    Column("status", String(12), nullable=False),  # pending | succeeded | failed
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", Ts),
-    Column("last_status_code", Integer),
-    Column("last_error", String(500)),
-    Column("created_at", Ts, nullable=False),
-    Column("updated_at", Ts, nullable=False),
-    Index("ix_webhook_deliveries_due", "status", "next_attempt_at"),
-)
-
-webhook_attempts = Table(
-    "webhook_attempts",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("delivery_id", String(24), ForeignKey("webhook_deliveries.id"), nullable=False),
-    Column("attempted_at", Ts, nullable=False),
-    Column("status_code", Integer),
-    Column("error", String(500)),
-    Column("duration_us", BigInteger, nullable=False),
-    Index("ix_webhook_attempts_delivery", "delivery_id"),
 )
 
 # A sale rung up at a till: its lines, priced in the merchant's currency. Payment requests for it carry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from pos.core import limits
 from pos.web.errors import CODE_BY_STATUS
 
 ERROR_DESCRIPTIONS = {
@@ -26,7 +27,7 @@ def document(bp, summary: str, *, auth: str | None = None, errors=(), idempotent
     """One ``bp.doc`` per view: security, the error responses it can give, the Idempotency-Key header."""
     codes = set(errors) | {422, 429} | ({401} if auth else set()) | ({409} if idempotent else set())
     codes |= {413} if 400 in codes else set()  # a JSON body is bounded (pos.web.bounds)
-    documented = {code: ERROR_DESCRIPTIONS[code] for code in sorted(codes)}
+    documented: dict[int, object] = {code: ERROR_DESCRIPTIONS[code] for code in sorted(codes)}
     documented[429] = {"description": ERROR_DESCRIPTIONS[429], "headers": RETRY_AFTER,
                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPError"}}}}
     documented.update(responses or {})
@@ -43,9 +44,10 @@ IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
-    "description": "Retry-safe key (1-255 printable characters): the same key and body give the first "
-    "response again, byte for byte; the same key with another body is 409 IDEMPOTENCY_KEY_REUSED.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[\\x21-\\x7e]([\\x20-\\x7e]*[\\x21-\\x7e])?$"},
+    "description": f"Retry-safe key (1-{limits.IDEMPOTENCY_KEY_MAX_LENGTH} printable characters): the same key and "
+    "body give the first response again, byte for byte; the same key with another body is 409 IDEMPOTENCY_KEY_REUSED.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": limits.IDEMPOTENCY_KEY_MAX_LENGTH,
+               "pattern": limits.IDEMPOTENCY_KEY_PATTERN},
 }
 
 

@@ -54,8 +54,8 @@ def cancel_request(request_id: str):
                            "content": {"text/event-stream": {"schema": {"type": "string"}}}}})
 def request_events(request_id: str):
     after = sse.last_event_id(request.headers.get("Last-Event-ID"), request.args.get("after"))
-    return sse.stream(current_app._get_current_object(), core(), merchant_id=g.merchant["merchant_id"],
-                      request_id=request_id, after=after)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself, for the stream's thread
+    return sse.stream(app, core(), merchant_id=g.merchant["merchant_id"], request_id=request_id, after=after)
 
 
 @bp.post("/charges")

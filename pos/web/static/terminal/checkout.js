@@ -190,3 +190,4 @@ async function chargeCode() {
 }
 
 renderCart();
+root.dataset.ready = "1";  // handlers attached: the till can be used (tests wait for this)

@@ -36,4 +36,4 @@ async function start() {
     events.addEventListener(type, () => state("idle"));
   }
 }
-start();
+start().then(() => { root.dataset.ready = "1"; });

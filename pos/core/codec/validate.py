@@ -18,6 +18,7 @@ OBJECT_NAMES = {
     "64": "merchant information in an alternate language",
 }
 MANDATORY = ("52", "53", "58", "59", "60")
+_MANDATORY = frozenset(MANDATORY)
 #: scalar value formats: ID -> (regex, max length, description)
 _FORMATS = {
     "52": (re.compile(r"\d{4}\Z", re.ASCII), "4 digits"),
@@ -25,6 +26,10 @@ _FORMATS = {
     "58": (re.compile(r"[A-Z]{2}\Z", re.ASCII), "2 upper-case letters (ISO 3166-1)"),
 }
 _MAX_LENGTHS = {"59": 25, "60": 15, "61": 10}
+# ID ranges as sets, so that each presence rule is one C-level set operation
+_ACCOUNT_IDS = frozenset(f"{n:02d}" for n in range(2, 52))
+_GUID_TEMPLATES = frozenset([f"{n:02d}" for n in range(26, 52)] + [f"{n:02d}" for n in range(80, 100)])
+_RFU_IDS = frozenset(f"{n:02d}" for n in range(65, 80))
 
 
 def name(tag: str) -> str:
@@ -41,15 +46,16 @@ def check_values(scheme: str, objects: dict[str, str], templates: dict) -> tuple
         raise BadValue(f"{_name('00')} is {fmt!r}; only '01' is defined", code="PAYLOAD_BAD_FORMAT")
     if "01" in objects and objects["01"] not in ("11", "12"):
         raise BadValue(f"{_name('01')} is {objects['01']!r}; it must be 11 (static) or 12 (dynamic)")
-    if not any("02" <= tag <= "51" for tag in objects):
+    if _ACCOUNT_IDS.isdisjoint(objects):
         raise MissingObject("missing merchant account information (at least one object 02-51)")
     for tag, sub in templates.items():
-        if ("26" <= tag <= "51" or tag >= "80") and "00" not in sub:
+        if "00" not in sub and tag in _GUID_TEMPLATES:
             raise MissingObject(f"template {tag} has no globally unique identifier (sub-ID 00)")
-    relaxed = profiles.RELAXED_MANDATORY.get(scheme, ())
-    for tag in MANDATORY:
-        if tag not in objects and tag not in relaxed:
-            raise MissingObject(f"missing mandatory {_name(tag)}")
+    if not objects.keys() >= _MANDATORY:
+        relaxed = profiles.RELAXED_MANDATORY.get(scheme, ())
+        for tag in MANDATORY:
+            if tag not in objects and tag not in relaxed:
+                raise MissingObject(f"missing mandatory {_name(tag)}")
     for tag, (pattern, what) in _FORMATS.items():
         if tag in objects and pattern.match(objects[tag]) is None:
             raise BadValue(f"{_name(tag)} is {objects[tag]!r}; it must be {what}")
@@ -61,9 +67,9 @@ def check_values(scheme: str, objects: dict[str, str], templates: dict) -> tuple
     _check_fees(objects)
     if "64" in templates:
         _check_language(templates["64"])
-    return tuple(
-        f"object {tag} is reserved for future use (RFU)" for tag in objects if "65" <= tag <= "79"
-    )
+    if _RFU_IDS.isdisjoint(objects):
+        return ()
+    return tuple(f"object {tag} is reserved for future use (RFU)" for tag in objects if tag in _RFU_IDS)
 
 
 def _check_fees(objects: dict[str, str]) -> None:

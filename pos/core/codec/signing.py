@@ -35,7 +35,7 @@ def _ascii(lo: int, hi: int, *, spaces: bool = True):
     return check
 
 
-def _word(hi: int, extra: str = "_"):
+def _word(hi: int, extra: dict[int, int | None]):
     def check(v: str) -> bool:
         stripped = v.translate(extra)
         return 0 < len(v) <= hi and v.isascii() and (stripped == "" or stripped.isalnum())

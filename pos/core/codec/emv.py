@@ -128,7 +128,9 @@ def _split(payload: str) -> dict[str, str]:
             f"found {payload[:4]!r}",
             code="PAYLOAD_NOT_EMV",
         )
-    bad = _CONTROL.search(payload)
+    # isprintable() is one C pass and rules out every control character; only a payload it
+    # refuses (a control character, or merely a no-break space) needs the slower regex search
+    bad = None if payload.isprintable() else _CONTROL.search(payload)
     if bad is not None:
         raise PayloadStructureError(
             f"control character U+{ord(bad.group()):04X} at offset {bad.start()}",

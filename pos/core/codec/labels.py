@@ -20,12 +20,24 @@ TOP: dict[str, tuple[str, str, str]] = {
     "61": ("Postal code", "郵便番号", "邮政编码"),
     "62": ("Additional data (template)", "追加データ（テンプレート）", "附加数据（模板）"),
     "63": ("CRC checksum", "CRC チェックサム", "CRC 校验码"),
-    "64": ("Merchant information in another language (template)", "別言語の加盟店情報（テンプレート）", "其他语言的商户信息（模板）"),
+    "64": (
+        "Merchant information in another language (template)",
+        "別言語の加盟店情報（テンプレート）",
+        "其他语言的商户信息（模板）",
+    ),
 }
 CARD = ("Card network merchant account", "カードブランドの加盟店アカウント", "卡组织商户账户")
 ACCOUNT = ("Merchant account information (template)", "加盟店アカウント情報（テンプレート）", "商户账户信息（模板）")
-RFU = ("Reserved for future use (RFU): kept, but not defined yet", "将来のための予約（RFU）：保持するが未定義", "保留供将来使用（RFU）：保留但尚未定义")
-UNRESERVED = ("Unreserved template (for the payment system's own data)", "自由テンプレート（決済事業者独自のデータ）", "非保留模板（支付系统自定义数据）")
+RFU = (
+    "Reserved for future use (RFU): kept, but not defined yet",
+    "将来のための予約（RFU）：保持するが未定義",
+    "保留供将来使用（RFU）：保留但尚未定义",
+)
+UNRESERVED = (
+    "Unreserved template (for the payment system's own data)",
+    "自由テンプレート（決済事業者独自のデータ）",
+    "非保留模板（支付系统自定义数据）",
+)
 
 ADDITIONAL: dict[str, tuple[str, str, str]] = {
     "01": ("Bill number", "請求書番号", "账单号"),
@@ -48,7 +60,11 @@ LANGUAGE_SUB: dict[str, tuple[str, str, str]] = {
     "01": ("Merchant name, alternate language", "加盟店名（別言語）", "商户名称（其他语言）"),
     "02": ("Merchant city, alternate language", "都市（別言語）", "城市（其他语言）"),
 }
-GUID = ("Globally unique identifier (who defines this template)", "グローバル一意識別子（このテンプレートの定義者）", "全球唯一标识符（此模板的定义方）")
+GUID = (
+    "Globally unique identifier (who defines this template)",
+    "グローバル一意識別子（このテンプレートの定義者）",
+    "全球唯一标识符（此模板的定义方）",
+)
 DETAIL = ("Payment-system specific detail", "決済事業者固有の項目", "支付系统专用字段")
 
 #: scheme -> {sub-ID: label} for merchant account templates and our unreserved template
@@ -61,7 +77,11 @@ SCHEME_SUB: dict[str, dict[str, tuple[str, str, str]]] = {
         "01": ("Payment request id", "支払いリクエストID", "支付请求编号"),
         "02": ("Expires at (unix seconds)", "有効期限（UNIX秒）", "过期时间（UNIX 秒）"),
         "03": ("Signing key id", "署名鍵ID", "签名密钥编号"),
-        "04": ("Signature (HMAC-SHA256, base64url)", "署名（HMAC-SHA256、base64url）", "签名（HMAC-SHA256，base64url）"),
+        "04": (
+            "Signature (HMAC-SHA256, base64url)",
+            "署名（HMAC-SHA256、base64url）",
+            "签名（HMAC-SHA256，base64url）",
+        ),
     },
     "jpqr": {
         "01": ("JPQR id, level 1 (13 digits)", "JPQR 統一店舗識別コード 第1階層（13桁）", "JPQR 编号 第1级（13位）"),
@@ -83,7 +103,11 @@ SCHEME_SUB: dict[str, dict[str, tuple[str, str, str]]] = {
 }
 
 SCHEME_NAMES: dict[str, tuple[str, str, str]] = {
-    "qrpos": ("qrpos payment request (our own signed profile)", "qrpos 支払いリクエスト（当社の署名付きプロファイル）", "qrpos 支付请求（我们自己的签名规范）"),
+    "qrpos": (
+        "qrpos payment request (our own signed profile)",
+        "qrpos 支払いリクエスト（当社の署名付きプロファイル）",
+        "qrpos 支付请求（我们自己的签名规范）",
+    ),
     "jpqr": ("JPQR (Japan's unified QR standard)", "JPQR（日本の統一QRコード規格）", "JPQR（日本统一二维码标准）"),
     "promptpay": ("PromptPay (Thailand)", "PromptPay（タイ）", "PromptPay（泰国）"),
     "pix": ("Pix (Brazil)", "Pix（ブラジル）", "Pix（巴西）"),
@@ -93,24 +117,48 @@ SCHEME_NAMES: dict[str, tuple[str, str, str]] = {
     "duitnow": ("DuitNow QR (Malaysia)", "DuitNow QR（マレーシア）", "DuitNow QR（马来西亚）"),
     "vietqr": ("VietQR (Vietnam)", "VietQR（ベトナム）", "VietQR（越南）"),
     "khqr": ("KHQR / Bakong (Cambodia)", "KHQR／Bakong（カンボジア）", "KHQR／Bakong（柬埔寨）"),
-    "emvco": ("EMVCo merchant-presented QR (no national profile recognised)", "EMVCo 加盟店提示型QR（国別規格は認識されず）", "EMVCo 商户展示码（未识别到国家规范）"),
+    "emvco": (
+        "EMVCo merchant-presented QR (no national profile recognised)",
+        "EMVCo 加盟店提示型QR（国別規格は認識されず）",
+        "EMVCo 商户展示码（未识别到国家规范）",
+    ),
     "alipay_url": ("Alipay URL", "Alipay の URL", "支付宝链接"),
     "wechat_url": ("WeChat Pay URL", "WeChat Pay の URL", "微信支付链接"),
-    "alipay_payment_code": ("Alipay payment code (shown by a payer's app)", "Alipay 支払いコード（利用者アプリが表示）", "支付宝付款码（付款方应用展示）"),
-    "wechatpay_payment_code": ("WeChat Pay payment code (shown by a payer's app)", "WeChat Pay 支払いコード（利用者アプリが表示）", "微信支付付款码（付款方应用展示）"),
+    "alipay_payment_code": (
+        "Alipay payment code (shown by a payer's app)",
+        "Alipay 支払いコード（利用者アプリが表示）",
+        "支付宝付款码（付款方应用展示）",
+    ),
+    "wechatpay_payment_code": (
+        "WeChat Pay payment code (shown by a payer's app)",
+        "WeChat Pay 支払いコード（利用者アプリが表示）",
+        "微信支付付款码（付款方应用展示）",
+    ),
     "upi": ("UPI payment URI (India)", "UPI 支払いURI（インド）", "UPI 支付 URI（印度）"),
     "emv_cpm": ("EMV consumer-presented code", "EMV 利用者提示型コード", "EMV 消费者展示码"),
     "epc": ("EPC / SEPA credit transfer code", "EPC／SEPA 送金コード", "EPC／SEPA 转账码"),
-    "unknown": ("Unknown: not a payment format we recognise", "不明：認識できる決済形式ではありません", "未知：不是可识别的支付格式"),
+    "unknown": (
+        "Unknown: not a payment format we recognise",
+        "不明：認識できる決済形式ではありません",
+        "未知：不是可识别的支付格式",
+    ),
 }
 
 PHRASES: dict[str, tuple[str, str, str]] = {
     "scheme": ("Scheme", "規格", "规范"),
     "static": ("static: the same code for every payment", "静的：毎回同じコード", "静态：每次付款使用同一个码"),
     "dynamic": ("dynamic: made for this one payment", "動的：この支払い専用のコード", "动态：为本次付款生成"),
-    "crc_ok": ("matches the checksum computed over the payload", "ペイロードから計算した値と一致", "与根据载荷计算的校验值一致"),
+    "crc_ok": (
+        "matches the checksum computed over the payload",
+        "ペイロードから計算した値と一致",
+        "与根据载荷计算的校验值一致",
+    ),
     "sig_ok": ("signature verified with key", "署名を検証しました。鍵", "签名已验证，密钥"),
-    "sig_unchecked": ("signature present but not checked: no secret given for key", "署名はありますが未検証：鍵の秘密情報がありません", "有签名但未验证：未提供密钥"),
+    "sig_unchecked": (
+        "signature present but not checked: no secret given for key",
+        "署名はありますが未検証：鍵の秘密情報がありません",
+        "有签名但未验证：未提供密钥",
+    ),
     "template": ("template", "テンプレート", "模板"),
     "error": ("Rejected", "拒否", "拒绝"),
     "fields": ("Fields", "項目", "字段"),

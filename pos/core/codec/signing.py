@@ -12,7 +12,6 @@ to 16 bytes and written in unpadded base64url (22 characters).
 from __future__ import annotations
 
 import base64
-import hashlib
 import hmac
 import re
 from collections.abc import Mapping
@@ -36,7 +35,7 @@ def _ascii(lo: int, hi: int, *, spaces: bool = True):
     return check
 
 
-def _word(hi: int, extra: str = "_"):
+def _word(hi: int, extra: dict[int, int | None]):
     def check(v: str) -> bool:
         stripped = v.translate(extra)
         return 0 < len(v) <= hi and v.isascii() and (stripped == "" or stripped.isalnum())
@@ -120,8 +119,11 @@ def verify(code: emv.EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
     secret = keys.get(key_id)
     if secret is None:
         raise SignatureInvalid(f"signature key {key_id!r} is unknown")
-    expected = _sign(_unsigned(code), secret)
-    if not hmac.compare_digest(expected.encode(), signature.encode()):
+    canonical = _canonical_as_written(code)
+    if canonical is None:
+        canonical = _canonical(_unsigned(code))
+    # both are ASCII (the signature matched _SIG in _request), so compare_digest takes them as str
+    if not hmac.compare_digest(_mac(canonical, secret), signature):
         raise SignatureInvalid(f"signature does not match (key {key_id!r}): the payload was altered")
     return p
 
@@ -136,8 +138,11 @@ def profile_problem(code: emv.EmvPayload) -> PayloadError | None:
 
 
 def _sign(objects: Mapping[str, str | Mapping[str, str]], secret: bytes) -> str:
-    message = _DOMAIN + _canonical(objects).encode("utf-8")
-    digest = hmac.new(secret, message, hashlib.sha256).digest()[:SIGNATURE_BYTES]
+    return _mac(_canonical(objects), secret)
+
+
+def _mac(canonical: str, secret: bytes) -> str:
+    digest = hmac.digest(secret, _DOMAIN + canonical.encode("utf-8"), "sha256")[:SIGNATURE_BYTES]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
@@ -155,6 +160,34 @@ def _canonical(objects: Mapping[str, str | Mapping[str, str]]) -> str:
             value = "".join(f"{k}{len(v):02d}{v}" for k, v in items)
         parts.append(f"{tag}{len(value):02d}{value}")
     return "".join(parts)
+
+
+def _canonical_as_written(code: emv.EmvPayload) -> str | None:
+    """The canonical text cut out of the payload itself, or None when the payload is not written
+    in canonical order (IDs and sub-IDs ascending, as our encoder writes them).
+
+    Then every object is already written as _canonical would write it, so the canonical text is
+    the payload without its CRC object (last, 8 characters) and without sub-object 80.04, with
+    80's length reduced to match: the same text, cut instead of rebuilt object by object.
+    """
+    objects, templates, raw = code.objects, code.templates, code.raw
+    tags = list(objects)
+    tags.pop()  # "63": decode checked that the CRC is last and 4 characters long
+    if tags != sorted(tags):
+        return None
+    for sub in templates.values():
+        keys = list(sub)
+        if keys != sorted(keys):
+            return None
+    # the unreserved template ends before the objects after it (81-99) and the CRC
+    end = len(raw) - 8 - sum(4 + len(objects[tag]) for tag in tags[tags.index(UNRESERVED_TAG) + 1 :])
+    value = objects[UNRESERVED_TAG]
+    start = end - len(value)
+    extra = templates[UNRESERVED_TAG]
+    keys = list(extra)
+    cut = sum(4 + len(extra[key]) for key in keys[: keys.index("04")])
+    kept = value[:cut] + value[cut + 4 + len(extra["04"]) :]
+    return f"{raw[: start - 4]}{UNRESERVED_TAG}{len(kept):02d}{kept}{raw[end : len(raw) - 8]}"
 
 
 def _unsigned(code: emv.EmvPayload) -> dict[str, str | Mapping[str, str]]:

@@ -7,6 +7,7 @@ specification says it is a template (see ``emv.TEMPLATE_IDS``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import NoReturn
 
 from pos.core.codec.errors import PayloadStructureError
 
@@ -57,7 +58,7 @@ def parse(text: str, *, base: int = 0, prefix: str = "") -> dict[str, str]:
     return out
 
 
-def _bad_header(text: str, i: int, base: int, prefix: str):
+def _bad_header(text: str, i: int, base: int, prefix: str) -> NoReturn:
     """Say precisely what is wrong with the 4 characters at ``i``; always raises."""
     if len(text) - i < 4:
         where = f"template {prefix[:-1]}" if prefix else "payload"

@@ -1,11 +1,15 @@
-"""Value rules of the EMV specification: mandatory objects, formats, amounts, fees, language."""
+"""Value rules of the EMV MPM data object table (v1.1) for the top-level objects: presence,
+formats, lengths and allowed values; amounts and fees. Template contents are in templates.py.
+
+Every rule raises BadValue or MissingObject with a message naming the object; docs/payload-profile.md
+lists the rules, the tests that break each one, and where we follow real codes rather than the letter.
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
-from pos.core.codec import profiles, values
+from pos.core.codec import iso, profiles, templates, values
 from pos.core.codec.errors import BadValue, MissingObject
 
 #: short English names used in error messages (explain.py has the full, translated ones)
@@ -18,13 +22,20 @@ OBJECT_NAMES = {
     "64": "merchant information in an alternate language",
 }
 MANDATORY = ("52", "53", "58", "59", "60")
-#: scalar value formats: ID -> (regex, max length, description)
+_MANDATORY = frozenset(MANDATORY)
+#: scalar value formats: ID -> (regex, description)
 _FORMATS = {
     "52": (re.compile(r"\d{4}\Z", re.ASCII), "4 digits"),
     "53": (re.compile(r"\d{3}\Z", re.ASCII), "3 digits (ISO 4217 numeric)"),
     "58": (re.compile(r"[A-Z]{2}\Z", re.ASCII), "2 upper-case letters (ISO 3166-1)"),
 }
+#: longest value, in code points; 59 and 60 may be any printable text (real codes write accents)
 _MAX_LENGTHS = {"59": 25, "60": 15, "61": 10}
+# ID ranges as sets, so that each presence rule is one C-level set operation
+_ACCOUNT_IDS = frozenset(f"{n:02d}" for n in range(2, 52))
+_PRIMITIVE_ACCOUNT_IDS = frozenset(f"{n:02d}" for n in range(2, 26))  # 02-25: card schemes, ANS
+_GUID_TEMPLATES = frozenset([f"{n:02d}" for n in range(26, 52)] + [f"{n:02d}" for n in range(80, 100)])
+_RFU_IDS = frozenset(f"{n:02d}" for n in range(65, 80))
 
 
 def name(tag: str) -> str:
@@ -35,35 +46,66 @@ def name(tag: str) -> str:
 _name = name
 
 
-def check_values(scheme: str, objects: dict[str, str], templates: dict) -> tuple[str, ...]:
+def check_values(scheme: str, objects: dict[str, str], parsed: dict[str, dict[str, str]]) -> tuple[str, ...]:
+    """Check every top-level rule and the templates' contents; return warnings (reserved IDs).
+
+    :param parsed: the parsed templates (26-51, 62, 64 and the 80-99 that parse).
+    :raises BadValue, MissingObject: for the first rule broken.
+    """
     fmt = objects["00"]
     if fmt not in profiles.FORMAT_INDICATORS.get(scheme, ("01",)):
         raise BadValue(f"{_name('00')} is {fmt!r}; only '01' is defined", code="PAYLOAD_BAD_FORMAT")
     if "01" in objects and objects["01"] not in ("11", "12"):
         raise BadValue(f"{_name('01')} is {objects['01']!r}; it must be 11 (static) or 12 (dynamic)")
-    if not any("02" <= tag <= "51" for tag in objects):
+    if _ACCOUNT_IDS.isdisjoint(objects):
         raise MissingObject("missing merchant account information (at least one object 02-51)")
-    for tag, sub in templates.items():
-        if ("26" <= tag <= "51" or tag >= "80") and "00" not in sub:
+    for tag, sub in parsed.items():
+        if "00" not in sub and tag in _GUID_TEMPLATES:
             raise MissingObject(f"template {tag} has no globally unique identifier (sub-ID 00)")
-    relaxed = profiles.RELAXED_MANDATORY.get(scheme, ())
-    for tag in MANDATORY:
-        if tag not in objects and tag not in relaxed:
-            raise MissingObject(f"missing mandatory {_name(tag)}")
+    if not objects.keys() >= _MANDATORY:
+        relaxed = profiles.RELAXED_MANDATORY.get(scheme, ())
+        for tag in MANDATORY:
+            if tag not in objects and tag not in relaxed:
+                raise MissingObject(f"missing mandatory {_name(tag)}")
     for tag, (pattern, what) in _FORMATS.items():
         if tag in objects and pattern.match(objects[tag]) is None:
             raise BadValue(f"{_name(tag)} is {objects[tag]!r}; it must be {what}")
+    _check_codes(objects)
     for tag, limit in _MAX_LENGTHS.items():
         if len(objects.get(tag, "")) > limit:
             raise BadValue(f"{_name(tag)} is {len(objects[tag])} characters; at most {limit}")
+    if "61" in objects and not values.is_ans(objects["61"]):
+        raise BadValue(f"{_name('61')} is {objects['61']!r}; it must be printable ASCII (ANS)")
+    if not _PRIMITIVE_ACCOUNT_IDS.isdisjoint(objects):
+        _check_card_accounts(objects)
     if "54" in objects:
         values.check_amount(objects["54"], objects.get("53"))
     _check_fees(objects)
-    if "64" in templates:
-        _check_language(templates["64"])
-    return tuple(
-        f"object {tag} is reserved for future use (RFU)" for tag in objects if "65" <= tag <= "79"
-    )
+    warnings = templates.check(parsed)
+    if _RFU_IDS.isdisjoint(objects):
+        return warnings
+    rfu = tuple(f"object {tag} is reserved for future use (RFU)" for tag in objects if tag in _RFU_IDS)
+    return rfu + warnings
+
+
+def _check_codes(objects: dict[str, str]) -> None:
+    """53 and 58 are not just digits and letters but codes that ISO assigned."""
+    currency = objects.get("53")
+    if currency is not None and currency not in iso.CURRENCY_EXPONENTS:
+        raise BadValue(
+            f"{_name('53')} is {currency!r}, which is not an ISO 4217 currency with minor units",
+            code="PAYLOAD_BAD_CURRENCY",
+        )
+    country = objects.get("58")
+    if country is not None and country not in iso.COUNTRIES:
+        raise BadValue(f"{_name('58')} is {country!r}, which is not an ISO 3166-1 country code")
+
+
+def _check_card_accounts(objects: dict[str, str]) -> None:
+    """02-25 belong to the card schemes (Visa 02-03, Mastercard 04-05, ...): ANS values."""
+    for tag, value in objects.items():
+        if tag in _PRIMITIVE_ACCOUNT_IDS and not values.is_ans(value):
+            raise BadValue(f"merchant account object {tag} is {value!r}; it must be printable ASCII (ANS)")
 
 
 def _check_fees(objects: dict[str, str]) -> None:
@@ -75,17 +117,14 @@ def _check_fees(objects: dict[str, str]) -> None:
             raise MissingObject(f"{_name('55')} is 02 but {_name('56')} is missing")
         values.check_amount(objects["56"], objects.get("53"), what="convenience fee")
     elif "56" in objects:
-        raise BadValue(f"{_name('56')} is present but {_name('55')} is {indicator!r}, not 02")
+        raise BadValue(f"{_name('56')} is present but {_name('55')} is {_shown(indicator)}, not 02")
     if indicator == "03":
         if "57" not in objects:
             raise MissingObject(f"{_name('55')} is 03 but {_name('57')} is missing")
         values.check_percentage(objects["57"])
     elif "57" in objects:
-        raise BadValue(f"{_name('57')} is present but {_name('55')} is {indicator!r}, not 03")
+        raise BadValue(f"{_name('57')} is present but {_name('55')} is {_shown(indicator)}, not 03")
 
 
-def _check_language(sub: Mapping[str, str]) -> None:
-    if "00" not in sub or "01" not in sub:
-        raise MissingObject("template 64 needs a language (64.00) and a merchant name (64.01)")
-    if not values.is_alpha2(sub["00"]):
-        raise BadValue(f"language 64.00 is {sub['00']!r}; it must be 2 letters (ISO 639)")
+def _shown(value: str | None) -> str:
+    return "absent" if value is None else repr(value)

@@ -5,22 +5,23 @@ from __future__ import annotations
 import re
 
 from pos.core.codec.errors import BadValue
-from pos.core.money import CURRENCIES, amount_text
+from pos.core.codec.iso import CURRENCY_EXPONENTS
+from pos.core.money import amount_text
 
-_AMOUNT = re.compile(r"(\d+)(?:\.(\d+))?\Z", re.ASCII)
+#: digits, then optionally the decimal mark and digits; EMV allows the mark with no decimals ("98.")
+_AMOUNT = re.compile(r"(\d+)(?:\.(\d*))?\Z", re.ASCII)
 _PERCENT = re.compile(r"\d{1,2}(?:\.\d{1,2})?\Z", re.ASCII)
 _DIGITS = re.compile(r"\d+\Z", re.ASCII)
 _ALPHA2 = re.compile(r"[A-Za-z]{2}\Z", re.ASCII)
 _HEX4 = re.compile(r"[0-9A-Fa-f]{4}\Z", re.ASCII)
 
-#: ISO 4217 numeric -> minor-unit digits: ours from money.CURRENCIES plus others seen in real codes.
-EXPONENTS: dict[str, int] = {numeric: e for numeric, e in CURRENCIES.values()}
-EXPONENTS.update({
-    "032": 2, "048": 3, "104": 2, "144": 2, "152": 0, "344": 2, "368": 3, "400": 3, "414": 3,
-    "418": 2, "434": 3, "446": 2, "512": 3, "524": 2, "586": 2, "608": 2, "643": 2, "682": 2,
-    "784": 2, "788": 3, "050": 2, "096": 2, "124": 2, "554": 2, "756": 2, "752": 2, "578": 2,
-    "208": 2, "484": 2, "710": 2, "949": 2, "952": 0, "950": 0, "990": 4, "927": 4,
-})
+#: ISO 4217 numeric -> minor-unit digits, for every currency that has them
+EXPONENTS: dict[str, int] = CURRENCY_EXPONENTS
+
+
+def is_ans(value: str) -> bool:
+    """Alphanumeric Special: the common character set of EMV Book 4, printable ASCII (space to ~)."""
+    return value.isascii() and value.isprintable()
 
 
 def is_digits(value: str) -> bool:
@@ -36,8 +37,8 @@ def is_hex4(value: str) -> bool:
 
 
 def check_amount(value: str, currency: str | None, *, what: str = "amount") -> None:
-    """Digits with at most one dot; no sign, grouping or exponent; not zero; not more decimals
-    than the currency has (when the currency is one we know)."""
+    """At most 13 characters: digits with at most one decimal mark; no sign, space, grouping or
+    exponent; not zero; not more decimals than the currency has (when the currency is known)."""
     m = _AMOUNT.match(value)
     if m is None or len(value) > 13:
         raise BadValue(f"{what} {value!r} is not a valid EMV amount", code="PAYLOAD_BAD_AMOUNT")

@@ -114,6 +114,21 @@ def test_adding_or_removing_an_object_is_caught():
             read_signed_request(altered, KEYS)
 
 
+def test_a_request_rewritten_in_another_order_still_verifies():
+    """The signature covers the objects, not their order: a reader that rewrites the payload with
+    its IDs and sub-IDs in another order (and a new CRC) keeps a valid request."""
+    from pos.core.codec.signing import _canonical_as_written
+
+    payload = build_signed_request(RAMEN, key_id="k1", secret=KEYS["k1"])
+    code = decode(payload)
+    objects = {t: dict(code.templates.get(t, {})) or v for t, v in code.objects.items() if t != "63"}
+    reordered = {t: (dict(reversed(v.items())) if isinstance(v, dict) else v) for t, v in reversed(objects.items())}
+    rewritten = _write({"00": "01", **reordered})
+    assert rewritten != payload
+    assert _canonical_as_written(decode(rewritten)) is None
+    assert read_signed_request(rewritten, KEYS) == RAMEN
+
+
 def test_a_signature_with_an_unknown_key_or_wrong_secret_is_refused():
     payload = build_signed_request(RAMEN, key_id="k9", secret=b"someone else")
     with pytest.raises(SignatureInvalid, match="unknown"):

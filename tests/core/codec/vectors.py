@@ -7,6 +7,8 @@ the search did not name; the note says what the file is.
 
 from pos.core.codec.crc import crc16
 
+# ruff: noqa: E501  -- each payload stays on one line, as published, so it can be compared and copied
+
 # The EMVCo MPM specification's own example (Annex, CRC A13A), as quoted in
 # mercari/go-emv-code mpm/jpqr/jpqr_test.go and in the exemvi (Elixir) test suite.
 EMVCO_SPEC_EXAMPLE = (

@@ -119,13 +119,14 @@ def names_of(cert: x509.Certificate) -> Names:
 
 
 def _ensure_ca(paths: CertPaths, now: dt.datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
+    existed = paths.ca.exists()
     loaded = _load_pair(paths.ca)
     if loaded is None or loaded[1].not_valid_after_utc - now < RENEW_BEFORE:
         key = ec.generate_private_key(ec.SECP256R1())
         cert = _ca_cert(key, now)
-        # On a first start another process may be making one too: link, and the first one wins.
-        _write_private(paths.ca, _pem_key(key) + cert.public_bytes(serialization.Encoding.PEM),
-                       replace=paths.ca.exists())
+        # A damaged or expiring CA is replaced. On a first start another process may be making one
+        # too: each links its own into place, the first one wins and everyone reads that one back.
+        _write_private(paths.ca, _pem_key(key) + cert.public_bytes(serialization.Encoding.PEM), replace=existed)
         loaded = _load_pair(paths.ca)
         assert loaded is not None
     pem = loaded[1].public_bytes(serialization.Encoding.PEM)

@@ -11,7 +11,8 @@ Stock cheroot 11.1 (measured with 16 threads, see docs/https.md):
 
 Here a new connection waits in the selector, with the idle keep-alive ones, until it has bytes to
 read, so idle connections cost no thread; the TLS handshake runs in the worker that then takes the
-connection, bounded by ``timeout``; the selector holds at most ``max_idle`` connections and closes the
+connection; handshake and request head together must arrive within ``timeout`` however slowly they
+trickle (:mod:`pos.serving.deadlines`); the selector holds at most ``max_idle`` connections and closes the
 least recently used to make room (an attacker's pile of idle sockets cannot lock others out); and
 when ``queue`` connections already wait for a worker the next one gets a 503 with Retry-After at
 once rather than a wait of unknown length.
@@ -29,8 +30,10 @@ import sys
 
 from cheroot import connections, wsgi
 from cheroot.makefile import MakeFile
-from cheroot.server import HTTPConnection
+from cheroot.server import HTTPConnection, HTTPRequest
 from cheroot.ssl import Adapter
+
+from pos.serving.deadlines import HeaderDeadlines
 
 log = logging.getLogger(__name__)
 
@@ -64,15 +67,31 @@ class TLSAdapter(Adapter):
         return MakeFile(sock, mode, bufsize)
 
 
-class Connection(HTTPConnection):
-    """A connection that finishes its TLS handshake, if any, in the worker thread serving it."""
+class Request(HTTPRequest):
+    """A request whose head (line and headers) must arrive before the connection's deadline."""
 
+    def parse_request(self) -> None:
+        try:
+            super().parse_request()
+        finally:
+            self.server.deadlines.end(self.conn)
+
+
+class Connection(HTTPConnection):
+    """A connection that finishes its TLS handshake, if any, in the worker thread serving it, and
+    has ``timeout`` seconds in all for the handshake and each request's head."""
+
+    RequestHandlerClass = Request
     handshaken = False
 
     def communicate(self) -> bool:
-        if isinstance(self.socket, ssl.SSLSocket) and not self.handshaken and not self._handshake():
-            return False
-        return super().communicate()
+        self.server.deadlines.begin(self, self.socket)
+        try:
+            if isinstance(self.socket, ssl.SSLSocket) and not self.handshaken and not self._handshake():
+                return False
+            return super().communicate()
+        finally:
+            self.server.deadlines.end(self)
 
     def _handshake(self) -> bool:
         try:
@@ -123,11 +142,17 @@ class Server(wsgi.Server):
         self.max_request_header_size = max_header_bytes
         self.max_request_body_size = max_body_bytes
         self.ssl_adapter = TLSAdapter(tls) if tls is not None else None
+        self.deadlines = HeaderDeadlines(timeout)
 
     def prepare(self) -> None:
         super().prepare()
         self._connections.close()
         self._connections = ConnectionManager(self)
+        self.deadlines.start()
+
+    def stop(self) -> None:
+        self.deadlines.stop()
+        super().stop()
 
     def process_conn(self, conn) -> None:
         try:

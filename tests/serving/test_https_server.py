@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack
 
@@ -100,6 +101,32 @@ def test_a_silent_connection_is_closed_after_the_timeout(start_server):
     (sock,) = idle_connections(server.port, 1)
     with sock:
         assert closed_by_peer(sock)
+
+
+def test_a_client_trickling_its_request_head_is_cut_off_and_frees_the_worker(start_server, gate):
+    """One worker and a client sending a header byte every 0.1 s (each read well within the socket
+    timeout): after 1 s in all the server closes it, and the request waiting behind it is served."""
+    server = start_server(tls=False, http_port=None, threads=1, streams=0, timeout=1)
+    attacker = socket.create_connection(("127.0.0.1", server.port), timeout=DEADLINE)
+    attacker.sendall(b"GET /ping HTTP/1.1\r\nHost: localhost\r\n")
+
+    def trickle():
+        while not gate.release.wait(0.1):  # the attacker's pace, not a wait for the server
+            try:
+                attacker.sendall(b"X")
+            except OSError:
+                return
+
+    thread = threading.Thread(target=trickle, daemon=True)
+    thread.start()
+    try:
+        wait_until(lambda: server._servers[0].deadlines.pending == 1)  # the one worker is reading it
+        assert httpx.get(server.urls()[0] + "/ping", timeout=DEADLINE).status_code == 200
+        assert server._servers[0].deadlines.cut == 1
+    finally:
+        gate.release.set()
+        thread.join(DEADLINE)
+        attacker.close()
 
 
 def test_beyond_max_idle_connections_the_least_recently_used_is_closed_for_a_new_one(start_server, ca_context):

@@ -90,6 +90,8 @@ class Connection(HTTPConnection):
             if isinstance(self.socket, ssl.SSLSocket) and not self.handshaken and not self._handshake():
                 return False
             return super().communicate()
+        except OSError:  # the peer went away, or its deadline passed, while cheroot was answering an error
+            return False
         finally:
             self.server.deadlines.end(self)
 

@@ -40,13 +40,14 @@ def start_background(core, stop, *, sweep: float | None, webhooks: float | None,
     return threads
 
 
-def _stop_on_signals(first=None):
-    """SIGTERM and SIGINT stop the process; ``first`` runs before (the server waits for busy threads)."""
+def _stop_on_signals(first=None, *, interrupt: bool = True):
+    """SIGTERM and SIGINT run ``first``, then (unless ``interrupt`` is False) raise KeyboardInterrupt."""
 
     def handler(signum, frame):
         if first is not None:
             first()
-        raise KeyboardInterrupt
+        if interrupt:
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
@@ -89,13 +90,12 @@ def register(cli):
         app = create_app({"CORE": obj.core})
         notifier = app.extensions["qrpos.notifier"]
         stop = threading.Event()
-        _stop_on_signals(first=lambda: (notifier.close(), stop.set()))  # streams end, so their threads are free
+        # Streams end (their threads are free) and the server stops, waiting for busy requests.
+        _stop_on_signals(first=lambda: (notifier.close(), stop.set()), interrupt=False)
         start_background(obj.core, stop, sweep=sweep_interval, webhooks=webhook_interval, on_change=notifier.notify)
         try:
             launch.run(app, plan, cert_dir=cert_dir or os.path.join(app.instance_path, "tls"), stop=stop,
                        echo=click.echo)
-        except KeyboardInterrupt:
-            pass
         except launch.CannotServe as error:
             fail(str(error))
         finally:

@@ -7,7 +7,8 @@ Stock cheroot 11.1 (measured with 16 threads, see docs/https.md):
 - does the TLS handshake in its one accepting thread (cherrypy/cheroot#748, open): one connection
   that never says hello stops the whole HTTPS server for ``timeout`` seconds, and 110 of them for
   about 110 × ``timeout``;
-- blocks that accepting thread when its request queue is full.
+- blocks that accepting thread when its request queue is full, and listens with a backlog of 5, so
+  while that thread is stuck the next connections cannot even connect.
 
 Here a new connection waits in the selector, with the idle keep-alive ones, until it has bytes to
 read, so idle connections cost no thread; the TLS handshake runs in the worker that then takes the
@@ -139,7 +140,7 @@ class Server(wsgi.Server):
         super().__init__(bind_addr, app, numthreads=threads, max=threads, server_name="qrpos",
                          request_queue_size=BACKLOG, timeout=timeout, shutdown_timeout=5,
                          accepted_queue_size=queue_size, accepted_queue_timeout=0)
-        self.max_idle = max_idle
+        self.max_idle = _within_file_limit(max_idle)
         self.keep_alive_conn_limit = max_idle  # the stock 10 would close keep-alive beside 10 idle sockets
         self.max_request_header_size = max_header_bytes
         self.max_request_body_size = max_body_bytes
@@ -166,6 +167,17 @@ class Server(wsgi.Server):
         if level < logging.ERROR and isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError, TimeoutError)):
             level = logging.DEBUG  # a client that went away mid-answer: routine, not a server fault
         log.log(level, "%s", msg, exc_info=traceback)
+
+
+def _within_file_limit(max_idle: int) -> int:
+    """``max_idle``, lowered to half the process's open-file limit: at the limit accept() fails and the
+    acceptor would spin, so idle connections are evicted well before."""
+    try:
+        import resource
+    except ImportError:  # Windows: the selector is select(), which takes at most 512 sockets
+        return min(max_idle, 400)
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    return max_idle if soft == resource.RLIM_INFINITY else min(max_idle, max(16, soft // 2))
 
 
 def shed(conn: Connection) -> None:

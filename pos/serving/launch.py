@@ -53,9 +53,10 @@ def plan(*, host: str | None, lan: bool, port: int | None, https: bool, http_por
     return Plan(host, port, https, side, Limits(threads=threads, streams=streams))
 
 
-def run(app: Callable, plan: Plan, *, cert_dir: str | Path, stop: threading.Event,
-        echo: Callable[[str], None]) -> None:
-    """Make or reuse the certificates (HTTPS), serve until ``stop``, print the banner once listening.
+def run(app: Callable, plan: Plan, *, cert_dir: str | Path, stop: threading.Event, echo: Callable[[str], None],
+        on_start: Callable[[Running], None] | None = None) -> None:
+    """Make or reuse the certificates (HTTPS), serve until ``stop``, print the banner once listening;
+    ``on_start`` then sees the running server (its addresses, for a QR of the phone's address).
 
     :raises CannotServe: with a one-line reason
     """
@@ -67,9 +68,16 @@ def run(app: Callable, plan: Plan, *, cert_dir: str | Path, stop: threading.Even
             raise CannotServe(f"cannot keep certificates in {cert_dir}: {error.strerror or error}") from error
     try:
         serve(app, plan.host, plan.port, stop=stop, tls=tls, http_port=plan.http_port, limits=plan.limits,
-              on_start=lambda running: [echo(line) for line in banner(running)])
+              on_start=lambda running: _started(running, echo, on_start))
     except OSError as error:
         raise CannotServe(f"cannot listen on {_reason(error, plan.host)}") from error
+
+
+def _started(running: Running, echo: Callable[[str], None], then: Callable[[Running], None] | None) -> None:
+    for line in banner(running):
+        echo(line)
+    if then is not None:
+        then(running)
 
 
 def banner(running: Running) -> list[str]:

@@ -17,7 +17,7 @@ import time
 class HeaderDeadlines:
     """Connections reading a request's head, with the time each must be done by."""
 
-    def __init__(self, seconds: float, *, tick: float = 0.25):
+    def __init__(self, seconds: float, *, tick: float = 0.25) -> None:
         self.seconds = seconds
         self.tick = min(tick, seconds / 2)
         self._due: dict[object, tuple[float, socket.socket]] = {}

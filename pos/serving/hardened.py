@@ -28,6 +28,7 @@ import queue
 import socket
 import ssl
 import sys
+from collections.abc import Callable
 
 from cheroot import connections, wsgi
 from cheroot.makefile import MakeFile
@@ -50,7 +51,7 @@ BUSY = (
 class TLSAdapter(Adapter):
     """TLS whose handshake waits for a worker thread (:meth:`Connection.communicate`), not the acceptor."""
 
-    def __init__(self, context: ssl.SSLContext):
+    def __init__(self, context: ssl.SSLContext) -> None:
         super().__init__(certificate=None, private_key=None)
         self.context = context
 
@@ -64,7 +65,8 @@ class TLSAdapter(Adapter):
     def get_environ(self) -> dict:
         return {"wsgi.url_scheme": "https", "HTTPS": "on"}
 
-    def makefile(self, sock, mode="r", bufsize=io.DEFAULT_BUFFER_SIZE):
+    def makefile(self, sock: socket.socket, mode: str = "r",
+                 bufsize: int = io.DEFAULT_BUFFER_SIZE) -> io.BufferedIOBase:
         return MakeFile(sock, mode, bufsize)
 
 
@@ -113,7 +115,7 @@ class Connection(HTTPConnection):
 class ConnectionManager(connections.ConnectionManager):
     """New connections wait in the selector until readable; the oldest idle one makes room for a new one."""
 
-    def _from_server_socket(self, server_socket):
+    def _from_server_socket(self, server_socket: socket.socket) -> None:
         conn = super()._from_server_socket(server_socket)
         if conn is not None:
             self._make_room()
@@ -135,8 +137,8 @@ class Server(wsgi.Server):
 
     ConnectionClass = Connection
 
-    def __init__(self, bind_addr, app, *, threads: int, timeout: float, max_idle: int, queue_size: int,
-                 tls: ssl.SSLContext | None, max_header_bytes: int, max_body_bytes: int):
+    def __init__(self, bind_addr: tuple[str, int], app: Callable, *, threads: int, timeout: float, max_idle: int,
+                 queue_size: int, tls: ssl.SSLContext | None, max_header_bytes: int, max_body_bytes: int) -> None:
         super().__init__(bind_addr, app, numthreads=threads, max=threads, server_name="qrpos",
                          request_queue_size=BACKLOG, timeout=timeout, shutdown_timeout=5,
                          accepted_queue_size=queue_size, accepted_queue_timeout=0)
@@ -157,13 +159,13 @@ class Server(wsgi.Server):
         self.deadlines.stop()
         super().stop()
 
-    def process_conn(self, conn) -> None:
+    def process_conn(self, conn: Connection) -> None:
         try:
             self.requests.put(conn)  # accepted_queue_timeout=0: raises at once when full
         except queue.Full:
             shed(conn)
 
-    def error_log(self, msg="", level=logging.INFO, traceback=False):
+    def error_log(self, msg: str = "", level: int = logging.INFO, traceback: bool = False) -> None:
         if level < logging.ERROR and isinstance(sys.exc_info()[1], (ssl.SSLError, ConnectionError, TimeoutError)):
             level = logging.DEBUG  # a client that went away mid-answer: routine, not a server fault
         log.log(level, "%s", msg, exc_info=traceback)

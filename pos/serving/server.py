@@ -34,7 +34,7 @@ class Limits:
     max_header_bytes: int = 64 * 1024
     max_body_bytes: int = 32 * 1024 * 1024  # a phone photo for server-side decoding fits
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         if self.threads < 1 or self.streams < 0 or self.timeout <= 0 or self.max_idle < 1 or self.queue < 1:
             raise ValueError("threads, timeout, max_idle and queue must be positive, streams not negative")
 

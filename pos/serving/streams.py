@@ -9,7 +9,7 @@ stream over the bound is answered 503 with ``Retry-After`` and the API's error s
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 RETRY_AFTER_SECONDS = 5
 BODY = (b'{"error": {"code": "TOO_MANY_STREAMS", "message": "Too many open event streams on this server; '
@@ -26,7 +26,7 @@ def is_event_stream(headers: list[tuple[str, str]]) -> bool:
 class StreamSlots:
     """WSGI middleware: at most ``slots`` event streams at once; a slot is freed when its response closes."""
 
-    def __init__(self, app: Callable, slots: int):
+    def __init__(self, app: Callable, slots: int) -> None:
         self.app = app
         self.slots = slots
         self._lock = threading.Lock()
@@ -40,7 +40,7 @@ class StreamSlots:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         state = {"held": False, "refused": False}
 
-        def guarded_start_response(status, headers, exc_info=None):
+        def guarded_start_response(status: str, headers: list[tuple[str, str]], exc_info: object = None) -> Callable:
             if is_event_stream(headers) and not state["held"]:
                 if not self._take():
                     state["refused"] = True
@@ -66,10 +66,10 @@ class StreamSlots:
 class _Body:
     """The app's body, replaced by the 503's when the stream was refused; closing frees the slot."""
 
-    def __init__(self, body: Iterable[bytes], state: dict, give_back: Callable[[], None]):
+    def __init__(self, body: Iterable[bytes], state: dict, give_back: Callable[[], None]) -> None:
         self.body, self.state, self.give_back = body, state, give_back
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[bytes]:
         if not self.state["refused"]:
             for chunk in self.body:
                 if self.state["refused"]:  # an app that starts its response lazily, on the first chunk

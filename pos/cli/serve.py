@@ -1,8 +1,9 @@
-"""`qrpos serve` (waitress, threads, with the sweeper and webhook sender beside it) and `qrpos worker`."""
+"""`qrpos serve` (cheroot: HTTP, or HTTPS for phones; the sweeper and webhook sender beside it) and `qrpos worker`."""
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 
@@ -39,51 +40,67 @@ def start_background(core, stop, *, sweep: float | None, webhooks: float | None,
     return threads
 
 
-def _stop_on_signals(first=None):
-    """SIGTERM and SIGINT stop the process; ``first`` runs before (waitress waits for busy threads)."""
+def _stop_on_signals(first=None, *, interrupt: bool = True):
+    """SIGTERM and SIGINT run ``first``, then (unless ``interrupt`` is False) raise KeyboardInterrupt."""
 
     def handler(signum, frame):
         if first is not None:
             first()
-        raise KeyboardInterrupt
+        if interrupt:
+            raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, handler)
     signal.signal(signal.SIGINT, handler)
 
 
 def register(cli):
-    from pos.cli.common import handled
+    from pos.cli.common import fail, handled
 
     @cli.command()
-    @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-    @click.option("--port", default=8000, show_default=True, type=int, help="Port; 0 picks a free one.")
-    @click.option("--threads", default=16, show_default=True, type=int, help="Request threads (SSE holds one each).")
+    @click.option("--host", default=None, help="Address to listen on.  [default: 127.0.0.1; 0.0.0.0 with --lan]")
+    @click.option("--lan", is_flag=True, help="Listen on every interface, for phones on the shop's network.")
+    @click.option("--port", default=None, type=int,
+                  help="Port; 0 picks a free one.  [default: 8000; 8443 with --https]")
+    @click.option("--https", "use_https", is_flag=True,
+                  help="Serve HTTPS with a local CA kept in the instance folder (phones need it for the camera).")
+    @click.option("--http-port", default=8000, show_default=True, type=int,
+                  help="With --https: plain-HTTP port serving the CA certificate (/trust) and redirecting to HTTPS; "
+                       "0 picks a free one, -1 turns it off.")
+    @click.option("--cert-dir", type=click.Path(file_okay=False), default=None,
+                  help="Folder of the CA and server certificate.  [default: instance/tls]")
+    @click.option("--threads", default=16, show_default=True, type=int, help="Worker threads for normal requests.")
+    @click.option("--streams", default=32, show_default=True, type=int,
+                  help="Event streams at once, each on a thread of its own; more get 503 + Retry-After.")
     @click.option("--sweep-interval", default=1.0, show_default=True, help="Seconds between expiry sweeps; 0 off.")
     @click.option("--webhook-interval", default=1.0, show_default=True,
                   help="Seconds between webhook rounds when idle; 0 leaves sending to `qrpos worker`.")
     @click.pass_obj
     @handled
-    def serve(obj, host, port, threads, sweep_interval, webhook_interval):
-        """Serve the terminal and the API with waitress, plus the sweeper and the webhook sender."""
-        from waitress import create_server
-
+    def serve(obj, host, lan, port, use_https, http_port, cert_dir, threads, streams, sweep_interval,
+              webhook_interval):
+        """Serve the terminal and the API (cheroot), plus the sweeper and the webhook sender."""
         from pos import create_app
+        from pos.serving import launch
 
+        try:
+            plan = launch.plan(host=host, lan=lan, port=port, https=use_https, http_port=http_port,
+                               threads=threads, streams=streams)
+        except ValueError as error:
+            fail(str(error))
         app = create_app({"CORE": obj.core})
         notifier = app.extensions["qrpos.notifier"]
-        server = create_server(app, host=host, port=port, threads=threads, ident="qrpos")
         stop = threading.Event()
+        # Streams end (their threads are free) and the server stops, waiting for busy requests.
+        _stop_on_signals(first=lambda: (notifier.close(), stop.set()), interrupt=False)
         start_background(obj.core, stop, sweep=sweep_interval, webhooks=webhook_interval, on_change=notifier.notify)
-        _stop_on_signals(first=notifier.close)  # open event streams end, so their threads are free
-        click.echo(f"qrpos serving on http://{server.effective_host}:{server.effective_port}", err=False)
         try:
-            server.run()
-        except KeyboardInterrupt:
-            pass
+            launch.run(app, plan, cert_dir=cert_dir or os.path.join(app.instance_path, "tls"), stop=stop,
+                       echo=click.echo)
+        except launch.CannotServe as error:
+            fail(str(error))
         finally:
             stop.set()
             notifier.close()
-            server.close()
 
     @cli.command()
     @click.option("--interval", default=1.0, show_default=True, help="Seconds between rounds when idle.")

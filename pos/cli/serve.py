@@ -65,13 +65,12 @@ def register(cli):
     @handled
     def serve(obj, host, port, threads, sweep_interval, webhook_interval):
         """Serve the terminal and the API with waitress, plus the sweeper and the webhook sender."""
-        from waitress import create_server
-
         from pos import create_app
+        from pos.web import server as web_server
 
         app = create_app({"CORE": obj.core})
         notifier = app.extensions["qrpos.notifier"]
-        server = create_server(app, host=host, port=port, threads=threads, ident="qrpos")
+        server = web_server.create(app, host=host, port=port, threads=threads)
         stop = threading.Event()
         start_background(obj.core, stop, sweep=sweep_interval, webhooks=webhook_interval, on_change=notifier.notify)
         _stop_on_signals(first=notifier.close)  # open event streams end, so their threads are free

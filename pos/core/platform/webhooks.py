@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import insert, select, update
 
 from pos.core.errors import InvalidInput, NotFound
-from pos.core.platform import journal
+from pos.core.platform import journal, webhook_targets
 from pos.core.platform.clock import US, iso
 from pos.core.platform.journal import canonical_json
 from pos.core.store.schema import events, webhook_attempts, webhook_deliveries, webhook_endpoints
@@ -73,6 +73,7 @@ def endpoint_view(row, *, secret: bool = False) -> dict:
 def register_endpoint(core, *, merchant_id: str, url: str) -> dict:
     """Add an endpoint; its signing secret is returned only here."""
     _check_url(url)
+    webhook_targets.check_registration(url, allow_private=core.settings.webhooks_allow_private)
     endpoint_id, secret = core.ids.new("we", 16), "whsec_" + core.ids.secret_hex(24)
 
     def effect(conn):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from pos.cli import demo, inspect, operator, serve
+from pos.cli import backup, demo, inspect, operator, serve
 from pos.cli.common import Context
 
 
@@ -24,6 +24,7 @@ def cli(ctx, db_url):
 operator.register(cli)
 serve.register(cli)
 demo.register(cli)
+backup.register(cli)
 cli.add_command(inspect.inspect_command)
 
 

@@ -14,18 +14,26 @@ import httpx
 
 from pos.core.platform import webhooks
 from pos.core.platform.clock import US
+from pos.webhook_transport import PublicOnlyTransport
 
 log = logging.getLogger(__name__)
 USER_AGENT = "qrpos-webhooks/1"
 
 
 class Sender:
-    """Send due deliveries with ``client`` (a real one by default; tests pass a MockTransport)."""
+    """Send due deliveries with ``client`` (a real one by default; tests pass a MockTransport).
+
+    The default client connects only to public addresses, checked at each connection
+    (:mod:`pos.webhook_transport`), unless QRPOS_WEBHOOKS_ALLOW_PRIVATE allows local receivers.
+    """
 
     def __init__(self, core, client: httpx.Client | None = None, *, timeout: float = 10.0):
         self.core = core
-        self.client = client or httpx.Client(timeout=timeout, follow_redirects=False,
-                                             headers={"User-Agent": USER_AGENT})
+        if client is None:
+            transport = None if core.settings.webhooks_allow_private else PublicOnlyTransport()
+            client = httpx.Client(timeout=timeout, follow_redirects=False, transport=transport,
+                                  headers={"User-Agent": USER_AGENT})
+        self.client = client
 
     def deliver_due(self, limit: int = 20) -> int:
         """Send one batch of due deliveries; return how many were attempted."""

@@ -4,11 +4,12 @@
     API body         64 KiB          413 REQUEST_TOO_LARGE, from Content-Length alone (nothing is read)
     any body         1 MiB           413 (pages: Werkzeug's answer; MAX_CONTENT_LENGTH)
     JSON nesting     32 levels       400 JSON_TOO_DEEP, from a linear scan before ``json.loads`` recurses
-    header block     32 KiB          the server refuses it before the app runs (see :mod:`pos.web.server`)
+    header block     32 KiB          431 HEADERS_TOO_LARGE from the server, before the app runs (:mod:`pos.web.server`)
 
 Every JSON parse of the app goes through :class:`BoundedJSONProvider` (``request.get_json`` anywhere,
 including the rate limiter's look at a sign-in body), so the depth bound has no way around it.
-Settings: ``QRPOS_API_MAX_BODY_BYTES``, ``QRPOS_MAX_CONTENT_LENGTH``, ``QRPOS_JSON_MAX_DEPTH``.
+Settings: ``QRPOS_API_MAX_BODY_BYTES``, ``QRPOS_MAX_CONTENT_LENGTH``, ``QRPOS_JSON_MAX_DEPTH``,
+``QRPOS_SERVER_MAX_HEADER_BYTES``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from flask import current_app, request
 from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import HTTPException
 
-DEFAULTS = {"API_MAX_BODY_BYTES": 64 * 1024, "MAX_CONTENT_LENGTH": 1024 * 1024, "JSON_MAX_DEPTH": 32}
+DEFAULTS = {"API_MAX_BODY_BYTES": 64 * 1024, "MAX_CONTENT_LENGTH": 1024 * 1024, "JSON_MAX_DEPTH": 32,
+            "SERVER_MAX_HEADER_BYTES": 32 * 1024}
 
 _STRUCTURE = re.compile(r'[\[\]{}"]')
 _STRING_REST = re.compile(r'(?:[^"\\]++|\\.)*+"', re.DOTALL)  # possessive: linear even when unterminated

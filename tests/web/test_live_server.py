@@ -25,6 +25,7 @@ from tests.core.worlds import ramen_shop, yen_wallet
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 20.0
+LOCAL_RECEIVERS = {"QRPOS_WEBHOOKS_ALLOW_PRIVATE": "1"}  # the receiver listens on 127.0.0.1
 
 
 class WebhookReceiver:
@@ -72,7 +73,7 @@ def receiver():
 def server(db_url):
     """`qrpos serve --port 0` on a fresh database; yields its base URL and the seeding core."""
     core = open_core(db_url, settings=Settings(pin_scrypt_n=2**4))
-    env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **LOCAL_RECEIVERS}
     process = subprocess.Popen(
         [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", "--threads", "8",
          "--sweep-interval", "0.2", "--webhook-interval", "0.05"],
@@ -155,7 +156,7 @@ def test_a_live_server_streams_status_and_sends_signed_webhooks(server, receiver
 
 def test_the_worker_sends_what_was_queued_before_it_started(db_url, receiver):
     """The outbox survives restarts: events queued with no sender running go out when one starts."""
-    core = open_core(db_url, settings=Settings(pin_scrypt_n=2**4))
+    core = open_core(db_url, settings=Settings(pin_scrypt_n=2**4, webhooks_allow_private=True))
     shop = ramen_shop(core)
     receiver.secret = webhooks.register_endpoint(core, merchant_id=shop["merchant_id"], url=receiver.url)["secret"]
     receiver.calls = 1  # no failure this time
@@ -163,7 +164,7 @@ def test_the_worker_sends_what_was_queued_before_it_started(db_url, receiver):
 
     request = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                       amount=500, currency="JPY")
-    env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
+    env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **LOCAL_RECEIVERS}
     worker = subprocess.Popen([sys.executable, "-c", "from pos.cli import main; main()", "worker", "--interval", "0.05"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

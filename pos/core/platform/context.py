@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from sqlalchemy import Connection
@@ -11,6 +11,7 @@ from pos.core.platform.clock import SystemClock
 from pos.core.platform.ids import IdGenerator
 from pos.core.platform.keys import Keyring
 from pos.core.platform.unit_of_work import Effect, UnitOfWork
+from pos.core.platform.webhook_targets import allow_private_from_env
 from pos.core.store.db import Database
 
 T = TypeVar("T")
@@ -24,6 +25,7 @@ class Settings:
     session_ttl_seconds: int = 3600
     miles_max_per_payment: int = 50_000  # miles one payment may spend
     pin_scrypt_n: int = 2**14  # tests lower it; the hash records the value used
+    webhooks_allow_private: bool = field(default_factory=allow_private_from_env)  # local development only
 
 
 class Clock(Protocol):

@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import Connection, Row, Select, bindparam, insert, select, update
 
 from pos.core.errors import InvalidInput, NotFound
+from pos.core.platform import webhook_targets
 from pos.core.platform.clock import US, iso
 from pos.core.platform.context import Core
 from pos.core.platform.journal import canonical_json
@@ -76,6 +77,7 @@ def endpoint_view(row: Row[Any], *, secret: bool = False) -> View:
 def register_endpoint(core: Core, *, merchant_id: str, url: str) -> View:
     """Add an endpoint; its signing secret is returned only here."""
     _check_url(url)
+    webhook_targets.check_registration(url, allow_private=core.settings.webhooks_allow_private)
     endpoint_id, secret = core.ids.new("we", 16), "whsec_" + core.ids.secret_hex(24)
 
     def effect(uow: UnitOfWork) -> View:

@@ -18,9 +18,12 @@ DEMO_DB := $(CURDIR)/instance/qrpos-demo.db
 translations: $(STAMP)
 	$(BIN)/python scripts/translations.py compile
 
+# `make demo LAN=1`: HTTPS on the shop's network, for visitors' phones (camera scanning needs HTTPS)
+SERVE_FLAGS := $(if $(LAN),--https --lan,)
+
 demo: $(STAMP) translations
 	$(BIN)/qrpos demo --db-file $(DEMO_DB)
-	$(BIN)/qrpos --db sqlite:///$(DEMO_DB) serve
+	$(BIN)/qrpos --db sqlite:///$(DEMO_DB) serve $(SERVE_FLAGS)
 
 test: $(STAMP) translations
 	$(BIN)/python -m pytest -q

@@ -53,6 +53,19 @@ def _stop_on_signals(first=None, *, interrupt: bool = True):
     signal.signal(signal.SIGINT, handler)
 
 
+def _show_phone_address(app, running) -> None:
+    """Tell the landing page where phones reach this server, and print a QR of the phone wallet."""
+    import qrcode
+
+    urls = running.urls()
+    app.extensions["qrpos.urls"] = urls
+    phone = next((u for u in reversed(urls) if "127.0.0.1" not in u and "localhost" not in u), urls[0]) + "/wallet/"
+    click.echo(f"  phone wallet: {phone}")
+    code = qrcode.QRCode(border=1)
+    code.add_data(phone)
+    code.print_ascii(out=click.get_text_stream("stdout"), invert=True)
+
+
 def register(cli):
     from pos.cli.common import fail, handled
 
@@ -95,7 +108,7 @@ def register(cli):
         start_background(obj.core, stop, sweep=sweep_interval, webhooks=webhook_interval, on_change=notifier.notify)
         try:
             launch.run(app, plan, cert_dir=cert_dir or os.path.join(app.instance_path, "tls"), stop=stop,
-                       echo=click.echo)
+                       echo=click.echo, on_start=lambda running: _show_phone_address(app, running))
         except launch.CannotServe as error:
             fail(str(error))
         finally:

@@ -6,9 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, request
+from markupsafe import Markup
 from sqlalchemy import select
 
+from pos import qrimage
 from pos.core.store.schema import merchants, staff, terminals, wallets
 from pos.web.auth import core
 
@@ -41,11 +43,20 @@ def directory(limit: int = 20) -> tuple[list[dict], list[dict]]:
     return shops, [w for w in found if w["pin"]]
 
 
+def phone_url() -> str:
+    """Where a phone reaches the wallet: the server's LAN address if it has one, else this page's."""
+    urls = current_app.extensions.get("qrpos.urls") or []
+    lan = [u for u in urls if "127.0.0.1" not in u and "localhost" not in u and "[::1]" not in u]
+    return (lan[-1] if lan else request.host_url.rstrip("/")) + "/wallet/"
+
+
 @bp.get("/")
 def index():
     shops, demo_wallets = directory()
     areas = current_app.extensions.get("qrpos.home_areas", [])
-    return render_template("home/index.html", shops=shops, wallets=demo_wallets, extra_areas=areas)
+    phone = phone_url()
+    return render_template("home/index.html", shops=shops, wallets=demo_wallets, extra_areas=areas,
+                           phone_url=phone, phone_qr=Markup(qrimage.render_svg(phone, scale=5, border=2)))
 
 
 def init_app(app) -> None:

@@ -88,6 +88,7 @@ def test_a_cart_without_a_csrf_token_or_with_bad_lines_changes_nothing(till, cor
 def test_the_home_page_lists_the_tills_and_links_the_terminal(client, world):
     page = client.get("/")
     assert page.status_code == 200 and "Shibuya Ramen" in page.text and "/terminal/login" in page.text
+    assert "http://localhost/wallet/" in page.text and "<svg" in page.text  # a QR of the phone wallet
     assert page.headers["X-Content-Type-Options"] == "nosniff"
 
 

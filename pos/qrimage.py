@@ -75,7 +75,7 @@ def svg_path(modules: Matrix, border: int = 0) -> str:
 
     Moves are relative, so a version-12 code stays near 6 KB (qrcode's own path SVG is about 6x larger).
     """
-    parts = []
+    parts: list[str] = []
     pen_x, pen_y = 0.0, 0.0  # where the last stroke ended; the first move is absolute from the origin
     for y, row in enumerate(modules):
         x = 0
@@ -112,6 +112,7 @@ def render_image(payload: str, *, scale: int = 8, border: int = 4, error: ErrorL
     side = len(modules) + 2 * border
     image = Image.new("1", (side, side), 1)
     pixels = image.load()
+    assert pixels is not None  # a new in-memory image always has pixel access
     for y, row in enumerate(modules):
         for x, dark in enumerate(row):
             if dark:
@@ -148,7 +149,7 @@ def _open(image: bytes | str | os.PathLike | Image.Image) -> Image.Image:
             return Image.open(io.BytesIO(image))
         return Image.open(image)
     except FileNotFoundError:
-        raise QrImageError(f"no such image file: {image}") from None
+        raise QrImageError(f"no such image file: {image!s}") from None
     except (UnidentifiedImageError, OSError) as exc:
         raise QrImageError(f"cannot read an image from {'the bytes given' if isinstance(image, bytes) else image}: "
                            f"{exc.__class__.__name__}") from None
@@ -178,6 +179,6 @@ def decode(image: bytes | str | os.PathLike | Image.Image) -> list[str]:
     :raises QrImageError: when the input is not an image that can be read.
     """
     picture = _grey(_open(image))
-    found = zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)
+    found = zxingcpp.read_barcodes(picture, formats=zxingcpp.BarcodeFormat.QRCode)  # type: ignore[arg-type]
     found.sort(key=lambda b: (b.position.top_left.y, b.position.top_left.x))
     return [_text(b) for b in found]

@@ -5,6 +5,7 @@ charged and at which rate, miles, refunds. Used by the till's receipt page, its 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import select
 
@@ -26,8 +27,8 @@ def _at(iso_text: str) -> datetime:
 
 def receipt_for(core: Core, payment_id: str, *, merchant_id: str | None = None, url: str | None = None) -> Receipt:
     """The receipt of one payment (404 PAYMENT_NOT_FOUND if it is not this merchant's)."""
-    pay = payments.get_payment(core, payment_id, merchant_id=merchant_id)
-    refunds = payments.list_refunds(core, payment_id, merchant_id=merchant_id)
+    pay = cast(dict[str, Any], payments.get_payment(core, payment_id, merchant_id=merchant_id))
+    refunds = cast(list[dict[str, Any]], payments.list_refunds(core, payment_id, merchant_id=merchant_id))
     with core.db.read() as conn:
         merchant = get_merchant_row(conn, pay["merchant_id"])
         request = conn.execute(select(payment_requests).where(payment_requests.c.id == pay["request_id"])).one()
@@ -38,7 +39,7 @@ def receipt_for(core: Core, payment_id: str, *, merchant_id: str | None = None, 
             rate = conn.execute(select(quotes.c.rate).where(quotes.c.id == pay["quote_id"])).scalar()
         lines = []
         if request.reference and request.reference.startswith("sale_"):
-            lines = sale_view(conn, request.reference, merchant.id)["lines"]
+            lines = cast(list[dict[str, Any]], sale_view(conn, request.reference, merchant.id)["lines"])
     currency = pay["currency"]
     shop = Shop(name=merchant.name, name_local=merchant.name_local or merchant.name, language=merchant.language or "ja",
                 time_zone=COUNTRY_TIME_ZONES.get(merchant.country, "UTC"), store_name=store,

@@ -37,7 +37,7 @@ def sqlite_path(db_url: str | None) -> Path:
              "(see docs/reliability.md)")
     if not url.database or url.database == ":memory:":
         fail("the database URL names no file")
-    return Path(url.database)
+    return Path(str(url.database))
 
 
 def _connect(path: Path, *, busy_ms: int = BUSY_MS) -> sqlite3.Connection:

@@ -85,8 +85,9 @@ def new_pdf(title: str, lang: str) -> Iterator[FPDF]:
 def close_fonts(pdf: FPDF) -> None:
     """Close the font files of ``pdf`` (fpdf2 leaves them open)."""
     for font in pdf.fonts.values():
-        if getattr(font, "ttfont", None) is not None:
-            font.ttfont.close()
+        ttfont = getattr(font, "ttfont", None)
+        if ttfont is not None:
+            ttfont.close()
 
 
 def check(blocks: Iterable[Block]) -> None:

@@ -104,4 +104,4 @@ def init_app(app) -> None:
     def bound_exceeded(error: BoundExceeded):
         if not request.path.startswith("/api/"):
             return error
-        return error_response(error.code, error.error_code, error.description)
+        return error_response(error.code or 400, error.error_code, error.description or "request refused")

@@ -71,7 +71,7 @@ def stream(app, core, *, merchant_id: str, request_id: str, after: int) -> Respo
 
     def fetch(cursor: int) -> tuple[list, bool]:
         feed = reports.request_events(core, request_id=request_id, merchant_id=merchant_id, after_seq=cursor)
-        return feed["events"], feed["final"]
+        return list(feed["events"]), bool(feed["final"])  # type: ignore[call-overload]
 
     return stream_feed(app, fetch, after=after)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from pos.core.codec import inspect, labels
 from pos.core.codec.emv import EmvPayload
@@ -23,7 +23,7 @@ def explain(payload: str, lang: str = "en", keys: Mapping[str, bytes] | None = N
     return "\n".join([head, *_emv_lines(code, lang, keys)])
 
 
-def _flat(fields: Mapping, prefix: str = ""):
+def _flat(fields: Mapping[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
     for key, value in fields.items():
         if isinstance(value, Mapping):
             yield from _flat(value, f"{prefix}{key}.")
@@ -31,7 +31,7 @@ def _flat(fields: Mapping, prefix: str = ""):
             yield f"{prefix}{key}", value
 
 
-def _emv_lines(code: EmvPayload, lang: str, keys) -> list[str]:
+def _emv_lines(code: EmvPayload, lang: str, keys: Mapping[str, bytes] | None) -> list[str]:
     lines = []
     for tag, value in code.objects.items():
         if tag in code.templates:
@@ -58,7 +58,7 @@ def _note(tag: str, value: str, lang: str) -> str:
     return ""
 
 
-def _signature_note(code: EmvPayload, lang: str, keys) -> str:
+def _signature_note(code: EmvPayload, lang: str, keys: Mapping[str, bytes] | None) -> str:
     key_id = code.templates["80"].get("03", "")
     if keys is not None:  # inspect.read verified it, or raised
         return f"{pick(labels.PHRASES['sig_ok'], lang)} {key_id}"

@@ -11,6 +11,8 @@ to 16 bytes and written in unpadded base64url (22 characters).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import base64
 import hmac
 import re
@@ -29,13 +31,13 @@ _DOMAIN = b"qrpos-request-v1\n"
 _SIG = re.compile(r"[A-Za-z0-9_-]{22}\Z", re.ASCII)
 
 
-def _ascii(lo: int, hi: int, *, spaces: bool = True):
+def _ascii(lo: int, hi: int, *, spaces: bool = True) -> Callable[[str], bool]:
     def check(v: str) -> bool:
         return lo <= len(v) <= hi and v.isascii() and v.isprintable() and (spaces or " " not in v)
     return check
 
 
-def _word(hi: int, extra: dict[int, int | None]):
+def _word(hi: int, extra: dict[int, int | None]) -> Callable[[str], bool]:
     def check(v: str) -> bool:
         stripped = v.translate(extra)
         return 0 < len(v) <= hi and v.isascii() and (stripped == "" or stripped.isalnum())

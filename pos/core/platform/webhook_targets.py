@@ -36,7 +36,7 @@ def allow_private_from_env() -> bool:
 def resolve(host: str, port: int) -> list[str]:
     """Every address ``host`` resolves to (tests replace this function to play DNS)."""
     infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    return list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
 def why_not_public(address: str) -> str | None:

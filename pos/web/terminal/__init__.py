@@ -27,4 +27,4 @@ def init_app(app) -> None:
         return {"terminal_links": links}
 
 
-__all__ = ["NAVIGATION", "init_app", "_l"]
+__all__ = ["NAVIGATION", "_l", "init_app"]

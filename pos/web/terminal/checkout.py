@@ -8,7 +8,7 @@ whole till the same way.
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, jsonify, render_template, request, session
+from flask import Flask, Response, current_app, g, jsonify, render_template, request, session
 
 from pos import qrimage
 from pos.core import payments, reports
@@ -18,6 +18,10 @@ from pos.web import sse
 from pos.web.auth import core
 from pos.web.terminal import shop_catalogue
 from pos.web.terminal.views import bp
+
+
+def _app() -> Flask:
+    return current_app._get_current_object()  # type: ignore[attr-defined]  # the real app, for streams
 
 
 def _shop() -> tuple[str, str]:
@@ -38,7 +42,8 @@ def _lines(body: dict) -> list[sales.Line]:
         item = items.get(str(entry.get("item_id")))
         if item is None:
             raise InvalidInput(f"no item {entry.get('item_id')!r} in this shop's catalogue", code="UNKNOWN_ITEM")
-        lines.append(sales.Line(names=item.names, quantity=entry.get("quantity"), unit_amount=item.price,
+        lines.append(sales.Line(names=item.names, quantity=entry.get("quantity"),  # type: ignore[arg-type]  # checked by Line
+                                unit_amount=item.price,
                                 item_id=item.id))
     return lines
 
@@ -47,7 +52,7 @@ def _charge(sale: dict) -> dict:
     merchant_id, terminal_id = _shop()
     req = payments.create_request(core(), merchant_id=merchant_id, terminal_id=terminal_id, amount=sale["total"],
                                   currency=sale["currency"], reference=sale["id"])
-    return {"sale": sale, "request": req, "qr_svg": qrimage.render_svg(req["payload"], scale=10, border=4)}
+    return {"sale": sale, "request": req, "qr_svg": qrimage.render_svg(str(req["payload"]), scale=10, border=4)}
 
 
 @bp.get("/checkout")
@@ -89,13 +94,13 @@ def request_qr(request_id: str):
     req = payments.get_request(core(), request_id, merchant_id=session["merchant_id"])
     if not req.get("payload"):
         raise InvalidInput("this request has no QR code", code="NO_QR")
-    return Response(qrimage.render_svg(req["payload"], scale=10, border=4), mimetype="image/svg+xml")
+    return Response(qrimage.render_svg(str(req["payload"]), scale=10, border=4), mimetype="image/svg+xml")
 
 
 @bp.get("/requests/<id:request_id>/events")
 def events(request_id: str):
     after = sse.last_event_id(request.headers.get("Last-Event-ID"), request.args.get("after"))
-    return sse.stream(current_app._get_current_object(), core(), merchant_id=session["merchant_id"],
+    return sse.stream(_app(), core(), merchant_id=session["merchant_id"],
                       request_id=request_id, after=after)
 
 
@@ -127,7 +132,7 @@ def display_state():
     if state["open_request_id"]:
         req = payments.get_request(core(), state["open_request_id"], merchant_id=merchant_id)
         state["request"] = req
-        state["qr_svg"] = qrimage.render_svg(req["payload"], scale=10, border=4) if req.get("payload") else None
+        state["qr_svg"] = qrimage.render_svg(str(req["payload"]), scale=10, border=4) if req.get("payload") else None
     return jsonify(state)
 
 
@@ -140,7 +145,7 @@ def display_events():
         return reports.terminal_events(core(), merchant_id=merchant_id, terminal_id=terminal_id,
                                        after_seq=cursor), False
 
-    return sse.stream_feed(current_app._get_current_object(), fetch, after=after)
+    return sse.stream_feed(_app(), fetch, after=after)
 
 
 @bp.get("/catalogue/pictures/<path:name>")

@@ -188,11 +188,11 @@ def bench_backend(name: str, url: str, count: int, concurrency: list[int]) -> li
     counter = iter(range(10**9))
     for workers in concurrency:
         # Warm every path (connections, statement caches) before measuring.
-        for r, w in zip(new_requests(workers), wallets):
+        for r, w in zip(new_requests(workers), wallets, strict=False):
             payments.pay(core, wallet_id=w["id"], payload=r["payload"], idempotency_key=f"warm-{r['id']}")
-        for r, w in zip(new_requests(workers), wallets):
+        for r, w in zip(new_requests(workers), wallets, strict=False):
             payments.pay(solo, wallet_id=w["id"], payload=r["payload"], idempotency_key=f"warm-{r['id']}")
-        for r, w in zip(new_requests(workers), wallets):
+        for r, w in zip(new_requests(workers), wallets, strict=False):
             baseline.settle(next(counter), r["id"], w, merchant, 1280, core.now())
         base_jobs = [(r, wallets[i % workers]) for i, r in enumerate(new_requests(count))]
         ours_jobs = [(r, wallets[i % workers]) for i, r in enumerate(new_requests(count))]

@@ -10,8 +10,8 @@ from pathlib import Path
 from pos import qrimage
 from pos.core import codec, parties, payments
 from pos.core.ledger.verify import audit
-from pos.core.parties import staff as staff_rules
 from pos.core.money import Money
+from pos.core.parties import staff as staff_rules
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 WORLD = ASSETS / "demo-world.json"

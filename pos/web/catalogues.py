@@ -36,4 +36,5 @@ def problems(po: Path) -> list[str]:
     with po.open("rb") as f:
         catalog = read_po(f)
     return [f"{po.parent.parent.name}: {'fuzzy' if m.fuzzy else 'untranslated'}: {m.id!r}"
-            for m in catalog if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))]
+            for m in catalog
+            if m.id and (m.fuzzy or not m.string or (isinstance(m.string, tuple) and not all(m.string)))]

@@ -106,7 +106,8 @@ def test_fifty_processes_paying_one_request_make_exactly_one_payment(core, db_ur
     req = _request(core, shop)
     ctx = multiprocessing.get_context("fork")
     barrier, results = ctx.Barrier(ATTEMPTS), ctx.Queue()
-    procs = [ctx.Process(target=_process_attempt, args=(db_url, core.now(), w, req["payload"], barrier, results)) for w in wallets]
+    procs = [ctx.Process(target=_process_attempt, args=(db_url, core.now(), w, req["payload"], barrier, results))
+             for w in wallets]
     for p in procs:
         p.start()
     outcome = [results.get(timeout=120) for _ in procs]

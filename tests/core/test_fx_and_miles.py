@@ -187,6 +187,7 @@ def test_a_clawback_never_takes_a_wallet_below_zero_miles_and_records_the_shortf
     assert big["miles_earned"] == 100
     payments.pay(core, wallet_id=wallet["wallet_id"], payload=_request(core, shop, amount=1000)["payload"], miles=100)
     back = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=big["id"], amount=20_000)
-    assert back["miles_clawed"] == 4 and back["miles_claw_shortfall"] == 96  # only the 4 miles earned on 900 JPY cash were left
+    # only the 4 miles earned on 900 JPY cash were left
+    assert back["miles_clawed"] == 4 and back["miles_claw_shortfall"] == 96
     assert parties.wallet_summary(core, wallet["wallet_id"])["miles"] == 0
     assert audit(core)["ok"]

@@ -145,7 +145,7 @@ def test_a_payload_with_an_altered_field_is_refused(core, shop, field, value):
     req = _request(core, shop)
     fields = codec.read_signed_request(req["payload"], core.keyring.keys)
     forged_fields = dataclasses.replace(fields, **{field: value})
-    forged = codec.build_signed_request(forged_fields, key_id=list(core.keyring.keys)[0], secret=b"not the key")
+    forged = codec.build_signed_request(forged_fields, key_id=next(iter(core.keyring.keys)), secret=b"not the key")
     with pytest.raises(PayloadError) as error:
         payments.pay(core, wallet_id=wallet["wallet_id"], payload=forged)
     assert error.value.code == "PAYLOAD_SIGNATURE_INVALID"

@@ -218,7 +218,7 @@ def test_random_operation_sequences_keep_the_books_balanced(db_url, request):
         template = Path(db_url.removeprefix("sqlite:///"))
         workdir = Path(tempfile.mkdtemp(dir=template.parent))
 
-        def fresh(counter=[0]):
+        def fresh(counter=[0]):  # noqa: B006  (a counter shared across calls, on purpose)
             counter[0] += 1
             path = workdir / f"case{counter[0]}.db"
             shutil.copyfile(template, path)

@@ -7,9 +7,11 @@ import pytest
 from pos.core.errors import IllegalTransition, RequestAlreadyPaid, RequestCancelled, RequestExpired, StateConflict
 from pos.core.payments import states
 
-STATES = [states.AWAITING, states.CONFIRMING, states.PAID, states.EXPIRED, states.CANCELLED, states.PARTIALLY_REFUNDED, states.REFUNDED]
+STATES = [states.AWAITING, states.CONFIRMING, states.PAID, states.EXPIRED, states.CANCELLED,
+          states.PARTIALLY_REFUNDED, states.REFUNDED]
 LEGAL = {
-    (states.AWAITING, states.CONFIRMING), (states.AWAITING, states.PAID), (states.AWAITING, states.EXPIRED), (states.AWAITING, states.CANCELLED),
+    (states.AWAITING, states.CONFIRMING), (states.AWAITING, states.PAID), (states.AWAITING, states.EXPIRED),
+    (states.AWAITING, states.CANCELLED),
     (states.CONFIRMING, states.CONFIRMING), (states.CONFIRMING, states.PAID), (states.CONFIRMING, states.EXPIRED),
     (states.CONFIRMING, states.CANCELLED), (states.PAID, states.PARTIALLY_REFUNDED), (states.PAID, states.REFUNDED),
     (states.PARTIALLY_REFUNDED, states.PARTIALLY_REFUNDED), (states.PARTIALLY_REFUNDED, states.REFUNDED),

@@ -60,7 +60,8 @@ def test_an_acknowledged_payment_survives_the_process_being_killed(core, db_url,
     shop, wallet = ramen_shop(core), yen_wallet(core)
     req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                   amount=1280, currency="JPY")
-    result = subprocess.run([sys.executable, "-c", CRASHER, db_url, wallet["wallet_id"], req["payload"], str(clock.now_us())],
+    command = [sys.executable, "-c", CRASHER, db_url, wallet["wallet_id"], req["payload"], str(clock.now_us())]
+    result = subprocess.run(command,
                             capture_output=True, text=True, timeout=120, env={**os.environ})
     assert result.returncode == -signal.SIGKILL
     payment_id = result.stdout.strip()

@@ -165,7 +165,8 @@ def test_the_worker_sends_what_was_queued_before_it_started(db_url, receiver):
     request = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                       amount=500, currency="JPY")
     env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **LOCAL_RECEIVERS}
-    worker = subprocess.Popen([sys.executable, "-c", "from pos.cli import main; main()", "worker", "--interval", "0.05"],
+    command = [sys.executable, "-c", "from pos.cli import main; main()", "worker", "--interval", "0.05"]
+    worker = subprocess.Popen(command,
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         receiver.wait_for(lambda r: len(r.events) == 1)

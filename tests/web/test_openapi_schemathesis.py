@@ -36,7 +36,7 @@ def test_the_api_keeps_its_documented_contract(core):
 
         @SETTINGS
         @hypothesis.given(case=operation.as_strategy())
-        def check(case):
+        def check(case, headers=headers):
             case.call_and_validate(headers=headers, excluded_checks=[positive_data_acceptance])
 
         check()
@@ -58,7 +58,7 @@ IDEMPOTENT = {("post", "/api/v1/payment-requests"), ("post", "/api/v1/payment-re
 def test_the_document_describes_every_endpoint_its_errors_and_headers(client):
     spec = client.get("/api/v1/openapi.json").get_json()
     operations = {(method, path): op for path, item in spec["paths"].items() for method, op in item.items()}
-    assert ISSUE_ENDPOINTS <= set(operations)
+    assert set(operations) >= ISSUE_ENDPOINTS
     for key, op in operations.items():
         assert op["summary"] and {"422", "429"} <= set(op["responses"]), key
         assert "Retry-After" in op["responses"]["429"]["headers"], key

@@ -55,7 +55,7 @@ def pay_flow(world):
 
 
 def test_every_event_arrives_signed_once_after_retries(world, hook, clock):
-    endpoint, receiver, sender = hook
+    _endpoint, receiver, sender = hook
     receiver.fail_first = 3
     request, payment = pay_flow(world)
     assert sender.deliver_due() == 4  # created, customer_confirming, paid, payment.succeeded
@@ -74,7 +74,7 @@ def test_every_event_arrives_signed_once_after_retries(world, hook, clock):
 
 
 def test_a_resend_carries_the_same_event_id_so_the_receiver_dedupes(world, hook):
-    endpoint, receiver, sender = hook
+    _endpoint, receiver, sender = hook
     create_request(world.merchant)
     sender.deliver_due()
     delivery = world.merchant.get("/api/v1/webhook-deliveries").get_json()["data"][0]
@@ -86,7 +86,7 @@ def test_a_resend_carries_the_same_event_id_so_the_receiver_dedupes(world, hook)
 
 
 def test_a_dead_endpoint_follows_the_schedule_then_fails(world, hook, clock):
-    endpoint, receiver, sender = hook
+    _endpoint, receiver, sender = hook
     receiver.fail_first = 10**6
     create_request(world.merchant)
     assert sender.deliver_due() == 1
@@ -130,7 +130,7 @@ def test_signatures_refuse_tampering_other_secrets_and_old_timestamps():
 
 
 def test_endpoints_are_listed_without_secrets_and_can_be_disabled(world, hook):
-    endpoint, receiver, sender = hook
+    endpoint, _receiver, sender = hook
     listed = world.merchant.get("/api/v1/webhook-endpoints").get_json()["data"]
     assert [e["id"] for e in listed] == [endpoint["id"]] and "secret" not in listed[0]
     assert world.other_merchant.get("/api/v1/webhook-endpoints").get_json()["data"] == []

@@ -11,12 +11,10 @@ to 16 bytes and written in unpadded base64url (22 characters).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import base64
 import hmac
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from pos.core.codec import emv, values

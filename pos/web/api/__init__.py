@@ -72,4 +72,5 @@ def register(app):
     for bp in blueprints:
         app.register_blueprint(bp)
     app.spec_processor(lambda spec: add_idempotency_headers(app, spec))
-    return {"all": blueprints, "credential": [payment_requests.bp, payments.bp, wallet.bp, webhooks.bp], "sign_in": sessions.bp}
+    credential = [payment_requests.bp, payments.bp, wallet.bp, webhooks.bp]
+    return {"all": blueprints, "credential": credential, "sign_in": sessions.bp}

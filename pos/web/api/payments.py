@@ -33,7 +33,8 @@ def list_query(query: schemas.PaymentListQuery) -> dict:
 @bp.input(schemas.PaymentListQuery, location="query", arg_name="query")
 @bp.output(schemas.PaymentList)
 @document(bp, "List the merchant's payments, newest first", auth=AUTH,
-          description="Page with `starting_after=<next_cursor>`; filter by `status` and a `created_from`/`created_to` window.")
+          description="Page with `starting_after=<next_cursor>`; filter by `status` and a "
+                      "`created_from`/`created_to` window.")
 def list_payments(query: schemas.PaymentListQuery):
     return render(reports.list_payments(core(), merchant_id=g.merchant["merchant_id"], **list_query(query)))
 

@@ -93,15 +93,33 @@ def register(cli):
     @click.option("--merchant", "merchant_id", required=True)
     @click.option("--name", required=True)
     @click.option("--role", type=click.Choice(["cashier", "manager"]), default="cashier", show_default=True)
+    @click.option("--pin", help="4-8 digits, for signing in to the till (without one they cannot sign in).")
     @json_option
     @click.pass_obj
     @handled
-    def staff_add(obj, as_json, **options):
+    def staff_add(obj, as_json, pin, **options):
         """Add a cashier or manager."""
+        from pos.core.parties import staff as staff_rules
         from pos.core.parties.merchants import add_staff
 
+        if pin is not None:
+            staff_rules.check_pin_format(pin)  # before anything is written
         data = add_staff(obj.core, **options)
+        if pin is not None:
+            staff_rules.set_pin(obj.core, staff_id=data["staff_id"], pin=pin)
         emit(data, as_json, f"{data['role']} {data['name']}: {data['staff_id']}")
+
+    @staff.command("set-pin")
+    @click.argument("staff_id")
+    @click.option("--pin", required=True, help="4-8 digits; also clears a lock after wrong PINs.")
+    @click.pass_obj
+    @handled
+    def staff_set_pin(obj, staff_id, pin):
+        """Give a member of staff a new till PIN."""
+        from pos.core.parties import staff as staff_rules
+
+        staff_rules.set_pin(obj.core, staff_id=staff_id, pin=pin)
+        click.echo(f"{staff_id}: new PIN set")
 
     @cli.group()
     def wallet():

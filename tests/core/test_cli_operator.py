@@ -150,3 +150,14 @@ def test_sweep_expires_overdue_requests(db_url):
     reopened = open_core(db_url, prepare_db=False)
     assert payments.get_request(reopened, req["id"])["status"] == "expired"
     reopened.db.dispose()
+
+
+def test_staff_get_a_till_pin_from_the_command_line(db_url):
+    shop = run_json(db_url, "merchant", "create", "--name", "Uji Tea House", "--mcc", "5499", "--country", "JP",
+                    "--city", "Kyoto", "--currency", "JPY")
+    bad = run(db_url, "staff", "add", "--merchant", shop["merchant_id"], "--name", "Mei", "--pin", "12", ok=False)
+    assert bad.returncode == 1 and bad.stderr.strip() == "qrpos: INVALID_PIN: a PIN is 4-8 digits"
+    mei = run_json(db_url, "staff", "add", "--merchant", shop["merchant_id"], "--name", "Mei", "--role", "manager",
+                   "--pin", "8888")
+    done = run(db_url, "staff", "set-pin", mei["staff_id"], "--pin", "4321")
+    assert done.returncode == 0 and "new PIN set" in done.stdout

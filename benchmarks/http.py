@@ -148,7 +148,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", default="1,16,64", help="Comma-separated concurrent client counts.")
     parser.add_argument("--seconds", type=float, default=4.0, help="Seconds per measurement (bounded).")
-    parser.add_argument("--threads", type=int, default=16, help="waitress threads.")
+    parser.add_argument("--threads", type=int, default=16, help="cheroot worker threads (qrpos serve --threads).")
     parser.add_argument("--db", help="Database URL (default: a fresh SQLite file).")
     args = parser.parse_args()
     counts = [int(c) for c in args.clients.split(",")]

@@ -95,12 +95,15 @@ def register(cli):
         from pos import create_app
         from pos.serving import launch
 
+        app = create_app({"CORE": obj.core})
         try:
+            # The app's bounds, held by the server before the app runs; its refusals under /api/ in JSON.
             plan = launch.plan(host=host, lan=lan, port=port, https=use_https, http_port=http_port,
-                               threads=threads, streams=streams)
+                               threads=threads, streams=streams,
+                               max_header_bytes=int(app.config["SERVER_MAX_HEADER_BYTES"]),
+                               max_body_bytes=int(app.config["MAX_CONTENT_LENGTH"]), json_errors_under=("/api/",))
         except ValueError as error:
             fail(str(error))
-        app = create_app({"CORE": obj.core})
         notifier = app.extensions["qrpos.notifier"]
         stop = threading.Event()
         # Streams end (their threads are free) and the server stops, waiting for busy requests.

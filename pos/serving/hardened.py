@@ -32,10 +32,11 @@ from collections.abc import Callable
 
 from cheroot import connections, wsgi
 from cheroot.makefile import MakeFile
-from cheroot.server import HTTPConnection, HTTPRequest
+from cheroot.server import HTTPConnection
 from cheroot.ssl import Adapter
 
 from pos.serving.deadlines import HeaderDeadlines
+from pos.serving.refusals import PLAIN, Refusals, RefusingRequest
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ HTTPS_ONLY = b"This port speaks HTTPS only.\n"
 BUSY_BODY = b'{"error": {"code": "SERVER_BUSY", "message": "The server is busy; try again in a moment."}}\n'
 BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+    b"X-Content-Type-Options: nosniff\r\n"
     b"Connection: close\r\nContent-Length: " + str(len(BUSY_BODY)).encode() + b"\r\n\r\n" + BUSY_BODY
 )
 
@@ -70,8 +72,9 @@ class TLSAdapter(Adapter):
         return MakeFile(sock, mode, bufsize)
 
 
-class Request(HTTPRequest):
-    """A request whose head (line and headers) must arrive before the connection's deadline."""
+class Request(RefusingRequest):
+    """A request whose head (line and headers) must arrive before the connection's deadline, and whose
+    refusals are worded as :mod:`pos.serving.refusals` says."""
 
     def parse_request(self) -> None:
         try:
@@ -138,7 +141,8 @@ class Server(wsgi.Server):
     ConnectionClass = Connection
 
     def __init__(self, bind_addr: tuple[str, int], app: Callable, *, threads: int, timeout: float, max_idle: int,
-                 queue_size: int, tls: ssl.SSLContext | None, max_header_bytes: int, max_body_bytes: int) -> None:
+                 queue_size: int, tls: ssl.SSLContext | None, max_header_bytes: int, max_body_bytes: int,
+                 refusals: Refusals = PLAIN) -> None:
         super().__init__(bind_addr, app, numthreads=threads, max=threads, server_name="qrpos",
                          request_queue_size=BACKLOG, timeout=timeout, shutdown_timeout=5,
                          accepted_queue_size=queue_size, accepted_queue_timeout=0)
@@ -146,6 +150,7 @@ class Server(wsgi.Server):
         self.keep_alive_conn_limit = max_idle  # the stock 10 would close keep-alive beside 10 idle sockets
         self.max_request_header_size = max_header_bytes
         self.max_request_body_size = max_body_bytes
+        self.refusals = refusals
         self.ssl_adapter = TLSAdapter(tls) if tls is not None else None
         self.deadlines = HeaderDeadlines(timeout)
 

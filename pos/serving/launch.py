@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pos.serving import certs
+from pos.serving.refusals import PLAIN, Refusals
 from pos.serving.server import WILDCARDS, Limits, Running, serve
 
 HTTP_PORT, HTTPS_PORT = 8000, 8443
@@ -30,11 +31,14 @@ class Plan:
     https: bool
     http_port: int | None  # the side port (HTTPS only)
     limits: Limits
+    refusals: Refusals = PLAIN
 
 
 def plan(*, host: str | None, lan: bool, port: int | None, https: bool, http_port: int, threads: int,
-         streams: int) -> Plan:
-    """Addresses and limits from the command's options.
+         streams: int, max_header_bytes: int = Limits.max_header_bytes, max_body_bytes: int = Limits.max_body_bytes,
+         json_errors_under: tuple[str, ...] = ()) -> Plan:
+    """Addresses and limits from the command's options; the server's own refusals of requests under
+    ``json_errors_under`` are in the API's JSON error shape (:mod:`pos.serving.refusals`).
 
     :raises ValueError: for options that contradict each other or are out of range, with a readable message
     """
@@ -50,7 +54,8 @@ def plan(*, host: str | None, lan: bool, port: int | None, https: bool, http_por
         raise ValueError("--http-port must differ from --port")
     if threads < 1 or streams < 0:
         raise ValueError("--threads must be at least 1 and --streams at least 0")
-    return Plan(host, port, https, side, Limits(threads=threads, streams=streams))
+    limits = Limits(threads=threads, streams=streams, max_header_bytes=max_header_bytes, max_body_bytes=max_body_bytes)
+    return Plan(host, port, https, side, limits, Refusals(json_errors_under))
 
 
 def run(app: Callable, plan: Plan, *, cert_dir: str | Path, stop: threading.Event, echo: Callable[[str], None],
@@ -68,7 +73,7 @@ def run(app: Callable, plan: Plan, *, cert_dir: str | Path, stop: threading.Even
             raise CannotServe(f"cannot keep certificates in {cert_dir}: {error.strerror or error}") from error
     try:
         serve(app, plan.host, plan.port, stop=stop, tls=tls, http_port=plan.http_port, limits=plan.limits,
-              on_start=lambda running: _started(running, echo, on_start))
+              refusals=plan.refusals, on_start=lambda running: _started(running, echo, on_start))
     except OSError as error:
         raise CannotServe(f"cannot listen on {_reason(error, plan.host)}") from error
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pos.serving import certs
 from pos.serving.addresses import lan_ipv4_addresses
 from pos.serving.hardened import Server
+from pos.serving.refusals import PLAIN, Refusals
 from pos.serving.streams import StreamSlots
 from pos.serving.trust import side_app
 
@@ -31,7 +32,7 @@ class Limits:
     timeout: float = 10.0  # seconds a connection may stay silent: idle keep-alive, slow client, TLS handshake
     max_idle: int = 1000  # open connections waiting for a request; the least recently used goes first
     queue: int = 512  # requests waiting for a worker; beyond, 503 + Retry-After at once
-    max_header_bytes: int = 64 * 1024
+    max_header_bytes: int = 32 * 1024  # request line and headers; more is a 431 before the app runs
     max_body_bytes: int = 32 * 1024 * 1024  # a phone photo for server-side decoding fits
 
     def __post_init__(self) -> None:
@@ -82,15 +83,15 @@ def tls_context(paths: certs.CertPaths) -> ssl.SSLContext:
 
 
 def start(app: Callable, host: str, port: int, *, tls: certs.CertPaths | None = None, http_port: int | None = None,
-          limits: Limits = Limits()) -> Running:
+          limits: Limits = Limits(), refusals: Refusals = PLAIN) -> Running:
     """Bind and serve ``app`` in background threads; with ``tls``, HTTPS, plus the side port on
-    ``http_port`` when given (0 picks a free port).
+    ``http_port`` when given (0 picks a free port). ``refusals`` words what the server refuses itself.
 
     :raises OSError: when an address cannot be bound (in use, not this machine's)
     """
     slots = StreamSlots(app, limits.streams)
     main = _server(slots, host, port, limits, threads=limits.threads + limits.streams,
-                   context=tls_context(tls) if tls else None)
+                   context=tls_context(tls) if tls else None, refusals=refusals)
     servers = [main]
     side_port = None
     try:
@@ -116,10 +117,10 @@ def start(app: Callable, host: str, port: int, *, tls: certs.CertPaths | None = 
 
 
 def serve(app: Callable, host: str, port: int, *, stop: threading.Event, tls: certs.CertPaths | None = None,
-          http_port: int | None = None, limits: Limits = Limits(),
+          http_port: int | None = None, limits: Limits = Limits(), refusals: Refusals = PLAIN,
           on_start: Callable[[Running], None] | None = None) -> None:
     """Serve until ``stop`` is set; ``on_start`` sees the running server first (to print its addresses)."""
-    running = start(app, host, port, tls=tls, http_port=http_port, limits=limits)
+    running = start(app, host, port, tls=tls, http_port=http_port, limits=limits, refusals=refusals)
     try:
         if on_start is not None:
             on_start(running)
@@ -129,10 +130,10 @@ def serve(app: Callable, host: str, port: int, *, stop: threading.Event, tls: ce
 
 
 def _server(app: Callable, host: str, port: int, limits: Limits, *, threads: int,
-            context: ssl.SSLContext | None = None) -> Server:
+            context: ssl.SSLContext | None = None, refusals: Refusals = PLAIN) -> Server:
     return Server((host, port), app, threads=threads, timeout=limits.timeout, max_idle=limits.max_idle,
                   queue_size=limits.queue, tls=context, max_header_bytes=limits.max_header_bytes,
-                  max_body_bytes=limits.max_body_bytes)
+                  max_body_bytes=limits.max_body_bytes, refusals=refusals)
 
 
 def _shown_hosts(host: str) -> list[str]:

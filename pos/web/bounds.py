@@ -1,10 +1,11 @@
 """Request bounds, checked before a body is read or parsed, so no input can cost a 500 or a heap.
 
     bound            default         refusal
-    API body         64 KiB          413 REQUEST_TOO_LARGE, from Content-Length alone (nothing is read)
+    API body         64 KiB          413 REQUEST_TOO_LARGE, from Content-Length alone (nothing is read);
+                                     a chunked body is read up to one byte past the bound
     any body         1 MiB           413 (pages: Werkzeug's answer; MAX_CONTENT_LENGTH)
     JSON nesting     32 levels       400 JSON_TOO_DEEP, from a linear scan before ``json.loads`` recurses
-    header block     32 KiB          431 HEADERS_TOO_LARGE from the server, before the app runs (:mod:`pos.web.server`)
+    header block     32 KiB          431 HEADERS_TOO_LARGE from the server before the app runs (pos.serving.refusals)
 
 Every JSON parse of the app goes through :class:`BoundedJSONProvider` (``request.get_json`` anywhere,
 including the rate limiter's look at a sign-in body), so the depth bound has no way around it.
@@ -84,7 +85,14 @@ def _limit_api_body():
     limit = int(current_app.config["API_MAX_BODY_BYTES"])
     if request.content_length is not None and request.content_length > limit:
         raise BodyTooLarge(f"a request body is at most {limit} bytes")
-    request.max_content_length = limit  # a body without Content-Length (chunked) is cut off at the limit
+    if request.content_length is None and "chunked" in request.headers.get("Transfer-Encoding", "").lower():
+        # A streamed body: Werkzeug stops reading at max_content_length without an error when the limit
+        # falls on a read's end, handing the app a truncated body. Read one byte past the bound instead
+        # (the body is cached for the view), and refuse what got that far.
+        request.max_content_length = limit + 1
+        if len(request.get_data(cache=True)) > limit:
+            raise BodyTooLarge(f"a request body is at most {limit} bytes")
+    request.max_content_length = limit
 
 
 def init_app(app) -> None:

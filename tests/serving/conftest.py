@@ -13,6 +13,7 @@ import pytest
 from flask import Flask, Response, request
 
 from pos import serving
+from pos.serving.refusals import PLAIN
 
 DEADLINE = 10.0
 
@@ -74,12 +75,14 @@ def gate():
 
 @pytest.fixture
 def start_server(gate, cert_paths) -> Callable[..., serving.Running]:
-    """``start_server(tls=True, http_port=0, **limits)``: the test app served until the test ends."""
+    """``start_server(tls=True, http_port=0, refusals=Refusals(), **limits)``: the test app served until the
+    test ends."""
     running: list[serving.Running] = []
 
-    def start(*, tls: bool = True, http_port: int | None = 0, app=None, **limits) -> serving.Running:
+    def start(*, tls: bool = True, http_port: int | None = 0, app=None, refusals=PLAIN,
+              **limits) -> serving.Running:
         server = serving.start(app or make_app(gate), "127.0.0.1", 0, tls=cert_paths if tls else None,
-                               http_port=http_port, limits=serving.Limits(**limits))
+                               http_port=http_port, limits=serving.Limits(**limits), refusals=refusals)
         running.append(server)
         return server
 

@@ -63,7 +63,7 @@ def _show_phone_address(app, running) -> None:
     click.echo(f"  phone wallet: {phone}")
     code = qrcode.QRCode(border=1)
     code.add_data(phone)
-    code.print_ascii(out=click.get_text_stream("stdout"), invert=True)
+    code.print_ascii(out=click.get_text_stream("stdout"), invert=True)  # type: ignore[operator]
 
 
 def register(cli):

@@ -72,9 +72,11 @@ class Camera:
 
 @dataclass(frozen=True, slots=True)
 class Photo:
-    """A camera frame (BGR) and where each code's corners are in it (quiet zone included), in payload order."""
+    """A camera frame (BGR, and the JPEG it was decoded from) and where each code's corners are (quiet zone
+    included), in payload order."""
 
     image: np.ndarray
+    jpeg: bytes
     quads: tuple[np.ndarray, ...]
 
 
@@ -103,7 +105,8 @@ def photograph(payloads: Sequence[str], camera: Camera, rng: np.random.Generator
             _glare(frame, quad, camera.glare, rng)
         if camera.finger:
             _finger(frame, quad, camera.finger, rng)
-    return Photo(_expose(frame, camera, rng), tuple(code_quads))
+    jpeg = _expose(frame, camera, rng)
+    return Photo(cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_COLOR), jpeg, tuple(code_quads))
 
 
 def counter(rng: np.random.Generator) -> np.ndarray:
@@ -206,16 +209,17 @@ def _glare(frame: np.ndarray, quad: np.ndarray, radius: float, rng: np.random.Ge
 
 
 def _finger(frame: np.ndarray, quad: np.ndarray, reach: float, rng: np.random.Generator) -> None:
-    """A fingertip over one corner of the code, coming from outside it along the diagonal."""
+    """A fingertip over one corner of the code, coming from outside along the diagonal; its rounded end
+    reaches ``reach`` of the code's side into it."""
     corner = int(rng.integers(0, 4))
     center = quad.mean(0)
-    tip_dir = (center - quad[corner]) / np.linalg.norm(center - quad[corner])
+    inward = (center - quad[corner]) / np.linalg.norm(center - quad[corner])
     side = float(np.linalg.norm(quad[1] - quad[0]))
-    tip = quad[corner] + tip_dir * reach * side * math.sqrt(2)
-    base = tip - tip_dir * 3 * side
-    thickness = max(4, int(0.32 * side))
+    thickness = max(4, int(0.25 * side))
+    tip = quad[corner] + inward * (reach * side * math.sqrt(2) - thickness / 2)  # the round end's centre
+    base = tip - inward * 3 * side
     cv2.line(frame, tuple(int(v) for v in base), tuple(int(v) for v in tip), SKIN_BGR, thickness, cv2.LINE_AA)
-    nail = tip - tip_dir * thickness * 0.35
+    nail = tip - inward * thickness * 0.35
     cv2.circle(frame, tuple(int(v) for v in nail), thickness // 4, (170, 185, 225), -1, cv2.LINE_AA)
 
 
@@ -240,8 +244,8 @@ def _draw_decoys(frame: np.ndarray, rng: np.random.Generator) -> None:
     frame[y:y + 120, x:x + 120] = board[..., None]
 
 
-def _expose(frame: np.ndarray, camera: Camera, rng: np.random.Generator) -> np.ndarray:
-    """Lens blur, shake, uneven light, sensor noise and JPEG, in that order."""
+def _expose(frame: np.ndarray, camera: Camera, rng: np.random.Generator) -> bytes:
+    """Lens blur, shake, uneven light, sensor noise, in that order, then the camera's JPEG file."""
     image = frame.astype(np.float32)
     if camera.focus_sigma > 0:
         image = cv2.GaussianBlur(image, (0, 0), camera.focus_sigma)
@@ -258,8 +262,8 @@ def _expose(frame: np.ndarray, camera: Camera, rng: np.random.Generator) -> np.n
     cv2.randn(noise, 0.0, float(camera.noise_sigma))
     image += noise
     image = np.clip(image, 0, 255, out=image).astype(np.uint8)
-    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(camera.jpeg_quality)])
-    return cv2.imdecode(jpeg, cv2.IMREAD_COLOR)
+    _ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(camera.jpeg_quality)])
+    return jpeg.tobytes()
 
 
 def _streak(length: float, angle: float) -> np.ndarray:

@@ -14,10 +14,8 @@ import cv2
 import numpy as np
 import zxingcpp
 
-SMALL_PATCH = 420  # patches narrower than this are enlarged: their modules are likely under 3 px
-FLAT_STD = 55.0  # grey levels: a code at full contrast has about 90-110, a washed-out one less than 50
-
-_clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(4, 4))
+SMALL_PATCH = 520  # patches narrower than this are enlarged: their modules are likely under 3 px
+FLAT_STD = 75.0  # grey levels: a code at full contrast has 90-110; washed out or under glare, less
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +36,8 @@ def enlarge(patch: np.ndarray) -> np.ndarray:
 
 def local_contrast(patch: np.ndarray) -> np.ndarray:
     """CLAHE: a washed-out or unevenly lit code gets its full dark-to-light range back, tile by tile."""
-    return _clahe.apply(patch)
+    # A new CLAHE each time: the object keeps buffers, and the server may decode on several threads.
+    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(4, 4)).apply(patch)
 
 
 def sharpen(patch: np.ndarray) -> np.ndarray:
@@ -57,6 +56,10 @@ LADDER: list[Step] = [
     Step("sharpen", sharpen),
     Step("fixed threshold", same, zxingcpp.Binarizer.FixedThreshold),
     Step("enlarge+contrast", lambda patch: enlarge(local_contrast(patch)), enlarges=True, flat_only=True),
+]
+
+FRAME_STEPS: list[Step] = [  # for the whole half-size frame when nothing else read: a washed-out code is
+    Step("contrast", local_contrast),  # the one the locator misses (its texture hardly rises above noise)
 ]
 
 

@@ -113,16 +113,23 @@ def decode_all(frame: np.ndarray, *, first_only: bool = False) -> list[Decoded]:
     for region in _patches(view, reading):  # again: the full-size reads may have found undecodable symbols
         if not done() and not reading.covers(region):
             _clean_up(view, region, reading)
-    if not reading.found:
-        _read(cleanup.local_contrast(view.small), "contrast (frame)", reading, scale=2.0 if view.halved else 1.0)
+    # Last, the whole half-size frame once more, cleaned up: a code the locator missed or cut short.
+    scale = 2.0 if view.halved else 1.0
+    for step in cleanup.FRAME_STEPS:
+        if reading.found:
+            break
+        _read(step.transform(view.small), f"{step.name} (frame)", reading, scale=scale, binarizer=step.binarizer)
     return list(reading.found.values())
 
 
 def _patches(view: _Frame, reading: _Reading) -> list[Region]:
-    """Symbols zxing-cpp found but could not decode, then (if nothing was read) code-like textures."""
+    """Symbols zxing-cpp found but could not decode, and code-like textures, not yet read.
+
+    A code seen both ways gives two boxes; both are kept unless they nearly coincide, as either may cut it short.
+    """
     patches: list[Region] = []
     for region in reading.unread + view.located:
-        if not reading.covers(region) and not any(region.overlaps(other.box) for other in patches):
+        if not reading.covers(region) and not any(region.same_as(other) for other in patches):
             patches.append(region)
     return patches
 

@@ -39,6 +39,14 @@ class Region:
     def box(self) -> tuple[int, int, int, int]:
         return self.x, self.y, self.width, self.height
 
+    def same_as(self, other: Region) -> bool:
+        """Nearly the same box: they share more than 70% of their joint area."""
+        x0, y0 = max(self.x, other.x), max(self.y, other.y)
+        x1 = min(self.x + self.width, other.x + other.width)
+        y1 = min(self.y + self.height, other.y + other.height)
+        shared = max(0, x1 - x0) * max(0, y1 - y0)
+        return shared > 0.7 * (self.width * self.height + other.width * other.height - shared)
+
     def overlaps(self, box: tuple[int, int, int, int]) -> bool:
         x, y, w, h = box
         return x < self.x + self.width and self.x < x + w and y < self.y + self.height and self.y < y + h
@@ -61,7 +69,7 @@ def candidates(grey: np.ndarray, limit: int = 3) -> list[Region]:
         if min(w, h) < MIN_CELLS or max(w, h) > 3 * min(w, h) or area < 0.4 * w * h:
             continue  # too small for a code, a thin streak (a line of text, an edge), or a ragged outline
         score = float(density[y:y + h, x:x + w].mean()) / 255
-        margin = max(w, h) * 0.1 + 1
+        margin = max(w, h) * 0.2 + 1
         x0, y0 = max(0, int((x - margin) * CELL)), max(0, int((y - margin) * CELL))
         x1, y1 = min(width, int((x + w + margin) * CELL)), min(height, int((y + h + margin) * CELL))
         found.append(Region(x0, y0, x1 - x0, y1 - y0, score))

@@ -124,7 +124,7 @@ def test_a_video_without_a_code_ends_with_no_code_found(tmp_path):
 
 def test_an_mjpeg_stream_is_a_virtual_webcam(signed_payload):
     frames = [blank_frame()] * 3 + [on_canvas(qr_image(signed_payload, box_size=4))]
-    with mjpeg_stream(frames, loop=True) as url:
+    with mjpeg_stream(frames, then="repeat") as url:
         assert scanner.scan(url, max_frames=50, timeout=10) == signed_payload
 
 

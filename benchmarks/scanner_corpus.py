@@ -77,7 +77,7 @@ FAMILIES: dict[str, Callable[[int, np.random.Generator], dict]] = {
     "blur": lambda level, rng: {"module_px": 4.0, "focus_sigma": [0.8, 1.4, 1.8, 2.2, 2.6, 3.2][level]},
     "motion": lambda level, rng: {"module_px": 4.0, "motion_px": [2, 4, 6, 8, 10, 14][level],
                                   "motion_angle": float(rng.uniform(0, 180))},
-    "noise": lambda level, rng: {"module_px": 2.2, "noise_sigma": [15, 35, 55, 75, 95, 120][level]},
+    "noise": lambda level, rng: {"module_px": 1.7, "noise_sigma": [10, 30, 50, 70, 100, 140][level]},
     "light": lambda level, rng: {"contrast": [0.5, 0.3, 0.18, 0.12, 0.08, 0.05][level], "light_falloff": 0.6},
     "glare": lambda level, rng: {"glare": [0.1, 0.2, 0.3, 0.4, 0.5, 0.65][level]},
     "moire": lambda level, rng: {"module_px": [3.2, 3.0, 2.6, 2.2, 1.9, 1.6][level], "moire": 0.8},

@@ -34,10 +34,10 @@ def enlarge(patch: np.ndarray) -> np.ndarray:
     return cv2.resize(patch, None, fx=2, fy=2, interpolation=cv2.INTER_CUBIC)
 
 
-def local_contrast(patch: np.ndarray) -> np.ndarray:
+def local_contrast(patch: np.ndarray, tiles: int = 4) -> np.ndarray:
     """CLAHE: a washed-out or unevenly lit code gets its full dark-to-light range back, tile by tile."""
     # A new CLAHE each time: the object keeps buffers, and the server may decode on several threads.
-    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(4, 4)).apply(patch)
+    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(tiles, tiles)).apply(patch)
 
 
 def sharpen(patch: np.ndarray) -> np.ndarray:
@@ -59,7 +59,7 @@ LADDER: list[Step] = [
 ]
 
 FRAME_STEPS: list[Step] = [  # for the whole half-size frame when nothing else read: a washed-out code is
-    Step("contrast", local_contrast),  # the one the locator misses (its texture hardly rises above noise)
+    Step("contrast", lambda frame: local_contrast(frame, tiles=8)),  # the one the locator misses (its texture hardly rises above noise)
 ]
 
 

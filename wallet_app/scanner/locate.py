@@ -66,7 +66,7 @@ def candidates(grey: np.ndarray, limit: int = 3) -> list[Region]:
     count, _labels, stats, _centroids = cv2.connectedComponentsWithStats(mask, connectivity=8)
     found = []
     for x, y, w, h, area in stats[1:]:
-        if min(w, h) < MIN_CELLS or max(w, h) > 3 * min(w, h) or area < 0.4 * w * h:
+        if min(w, h) < MIN_CELLS or max(w, h) > 3 * min(w, h) or area < 0.3 * w * h:
             continue  # too small for a code, a thin streak (a line of text, an edge), or a ragged outline
         score = float(density[y:y + h, x:x + w].mean()) / 255
         margin = max(w, h) * 0.2 + 1

@@ -58,8 +58,10 @@ LADDER: list[Step] = [
     Step("enlarge+contrast", lambda patch: enlarge(local_contrast(patch)), enlarges=True, flat_only=True),
 ]
 
-FRAME_STEPS: list[Step] = [  # for the whole half-size frame when nothing else read: a washed-out code is
-    Step("contrast", lambda frame: local_contrast(frame, tiles=8)),  # the one the locator misses (its texture hardly rises above noise)
+# For the whole half-size frame when nothing else read: a washed-out code, whose texture hardly rises
+# above the noise, is the one the locator misses. Finer tiles than on a patch: the frame is larger.
+FRAME_STEPS: list[Step] = [
+    Step("contrast", lambda frame: local_contrast(frame, tiles=8)),
 ]
 
 

@@ -32,6 +32,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/settle.py
 	$(BIN)/python benchmarks/codec.py
 	$(BIN)/python benchmarks/http.py
+	$(BIN)/python benchmarks/scanner.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -7,6 +7,9 @@ with its code, an unreachable server.
 from __future__ import annotations
 
 import json
+import sys
+import time
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -88,17 +91,29 @@ def with_options(options):
 
 
 @cli.command()
-@click.argument("source")
+@click.argument("source", required=False)
 @click.option("--pay", "then_pay", is_flag=True, help="Pay after showing the request.")
 @click.option("--max-frames", type=click.IntRange(min=1), default=300, show_default=True)
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=10.0, show_default=True, help="Seconds.")
+@click.option("--batch", is_flag=True, help="Read image paths on stdin, one per line; print a JSON line for each.")
 @with_options(pay_options)
 @click.pass_context
-def scan(ctx, source, then_pay, max_frames, timeout, yes, miles, amount, as_json):
+def scan(ctx, source, then_pay, max_frames, timeout, batch, yes, miles, amount, as_json):
     """Scan a QR code and show the request; --pay to pay it.
 
     SOURCE is an image or video file, a camera index (0) or an http(s) stream URL (MJPEG).
+
+    With --batch (no SOURCE), every image path on stdin gets one line on stdout, in order:
+    {"file": PATH, "codes": [every code's text], "ms": decoding time}, or
+    {"file": PATH, "error": {"code": ..., "message": ...}} when it cannot be read; the batch goes on.
     """
+    if batch:
+        if source is not None or then_pay:
+            raise click.UsageError("--batch reads image paths on stdin: give no SOURCE and no --pay")
+        _scan_batch(sys.stdin)
+        return
+    if source is None:
+        raise click.UsageError("Missing argument 'SOURCE' (or use --batch).")
     payload = scanner.scan(source, max_frames=max_frames, timeout=timeout)
     _show_and_pay(ctx, payload, then_pay=then_pay, yes=yes, miles=miles, amount=amount, as_json=as_json)
 
@@ -110,6 +125,26 @@ def scan(ctx, source, then_pay, max_frames, timeout, yes, miles, amount, as_json
 def pay(ctx, payload, yes, miles, amount, as_json):
     """Pay a PAYLOAD string (a QR code's text), after showing it."""
     _show_and_pay(ctx, payload, then_pay=True, yes=yes, miles=miles, amount=amount, as_json=as_json)
+
+
+def _scan_batch(lines: Iterable[str]) -> None:
+    """One JSON line per image path, in order, from this one process; unreadable files are lines too."""
+    for line in lines:
+        path = line.rstrip("\r\n")
+        if not path.strip():
+            continue
+        try:
+            image = scanner.read_image(path)
+        except scanner.ScanError as exc:
+            _emit_line({"file": path, "error": {"code": exc.code, "message": str(exc)}})
+            continue
+        started = time.perf_counter()
+        codes = [code.text for code in scanner.decode_all(image)]
+        _emit_line({"file": path, "codes": codes, "ms": round((time.perf_counter() - started) * 1000, 2)})
+
+
+def _emit_line(data: dict) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False))  # keys in the documented order; echo flushes each line
 
 
 def _show_and_pay(ctx, payload, *, then_pay, yes, miles, amount, as_json):

@@ -84,22 +84,32 @@ class _MjpegHandler(BaseHTTPRequestHandler):
         self.end_headers()
         index = 0
         try:
-            while not server.stop.is_set() and (server.loop or index < len(server.jpegs)):
-                jpeg = server.jpegs[index % len(server.jpegs)]
+            while not server.stop.is_set() and (server.loop or server.then != "end" or index < len(server.jpegs)):
+                if index >= len(server.jpegs) and not server.loop:
+                    if server.then == "hold":  # the camera stops sending; the connection stays open
+                        server.stop.wait()
+                        break
+                    server.stop.wait(0.01)  # "repeat": the last frame again, at a camera's pace
+                jpeg = server.jpegs[index % len(server.jpegs) if server.loop else min(index, len(server.jpegs) - 1)]
                 self.wfile.write(b"--frame\r\nContent-Type: image/jpeg\r\n")
                 self.wfile.write(f"Content-Length: {len(jpeg)}\r\n\r\n".encode() + jpeg + b"\r\n")
+                self.wfile.flush()
                 index += 1
         except (BrokenPipeError, ConnectionResetError):
             pass
 
 
 @contextmanager
-def mjpeg_stream(frames=(), loop: bool = False, silent: bool = False):
-    """Serve ``frames`` as an MJPEG stream on 127.0.0.1 (a virtual webcam); yields its URL."""
+def mjpeg_stream(frames=(), loop: bool = False, silent: bool = False, then: str = "end"):
+    """Serve ``frames`` as an MJPEG stream on 127.0.0.1 (a virtual webcam); yields its URL.
+
+    After the last frame the stream ``then`` ends, repeats the last frame ("repeat"), or sends nothing
+    more while keeping the connection open ("hold"); ``loop`` sends the frames round and round.
+    """
     server = ThreadingHTTPServer(("127.0.0.1", 0), _MjpegHandler)
     server.daemon_threads = True
     server.jpegs = [cv2.imencode(".jpg", frame)[1].tobytes() for frame in frames]
-    server.loop, server.silent, server.stop = loop, silent, threading.Event()
+    server.loop, server.silent, server.then, server.stop = loop, silent, then, threading.Event()
     thread = threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True)
     thread.start()
     try:

@@ -1,7 +1,8 @@
 """Frame sources: an image file, a video file, a camera index or an http(s) stream (MJPEG, video).
 
 Every source is read within bounds (a number of frames and a deadline), so a scan never hangs on a
-stalled stream or an endless camera.
+stalled stream or an endless camera. A video file gives every frame in order; a live source (camera,
+stream) gives the newest frame each time, skipping what arrived while the last one was decoded.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import cv2
 import numpy as np
 
 from wallet_app.scanner.errors import SourceUnavailable
+from wallet_app.scanner.live import LatestFrame
 
+MAX_IMAGE_BYTES = 25 * 2**20  # a phone photo is 2-8 MB
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff"})
 
 
@@ -62,10 +65,13 @@ def frames(
     :raises SourceUnavailable: the source cannot be opened or gives no frame at all.
     """
     if source.kind == "image":
-        yield _read_image(source)
+        yield read_image(str(source.target))
         return
     deadline = clock() + timeout
     capture = _open_capture(source, timeout)
+    if source.kind in ("camera", "stream"):
+        yield from _live_frames(source, capture, max_frames=max_frames, timeout=timeout, deadline=deadline, clock=clock)
+        return
     try:
         for count in range(max_frames):
             if count and clock() >= deadline:
@@ -81,14 +87,50 @@ def frames(
         capture.release()
 
 
-def _read_image(source: Source) -> np.ndarray:
-    path = str(source.target)
+def _live_frames(source: Source, capture: cv2.VideoCapture, *, max_frames: int, timeout: float, deadline: float,
+                 clock: Callable[[], float]) -> Iterator[np.ndarray]:
+    """The newest frame each time it is asked for: decoding never falls behind the camera."""
+    with quiet_opencv(), LatestFrame(capture) as latest:
+        seen = 0
+        for count in range(max_frames):
+            if count and clock() >= deadline:
+                return
+            newest = latest.newer_than(seen, timeout)
+            if newest is None:
+                if count == 0:
+                    raise SourceUnavailable(f"{source}: no frame could be read")
+                return
+            seen, frame = newest
+            yield frame
+
+
+def read_image(path: str) -> np.ndarray:
+    """The image file at ``path`` as BGR.
+
+    :raises SourceUnavailable: no such file, or not an image OpenCV can read.
+    """
     if not os.path.isfile(path):
         raise SourceUnavailable(f"{path}: no such file")
     with quiet_opencv():
         image = cv2.imread(path)
     if image is None:
         raise SourceUnavailable(f"{path}: not a readable image")
+    return image
+
+
+def decode_image(data: bytes) -> np.ndarray:
+    """Image bytes (an uploaded photo: JPEG, PNG, WebP...) as BGR, turned upright by its EXIF orientation.
+
+    :raises SourceUnavailable: the bytes are not an image OpenCV can read, or too large a one.
+    """
+    if not data:
+        raise SourceUnavailable("an empty file is not an image")
+    if len(data) > MAX_IMAGE_BYTES:
+        raise SourceUnavailable(f"an image of more than {MAX_IMAGE_BYTES // 2**20} MB")
+    with quiet_opencv():
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
+    if image is None:
+        raise SourceUnavailable("not a readable image")
     return image
 
 

@@ -59,7 +59,7 @@ def candidates(grey: np.ndarray, limit: int = 3) -> list[Region]:
     busy = cv2.compare(deviation, _noise_level(deviation) * 2 + 1, cv2.CMP_GT)  # type: ignore[call-overload]  # a scalar threshold
     cells = (max(1, width // CELL), max(1, height // CELL))
     density = cv2.blur(cv2.resize(busy, cells, interpolation=cv2.INTER_AREA), (3, 3))
-    mask = cv2.compare(density, int(255 * DENSE), cv2.CMP_GT)
+    mask = cv2.compare(density, int(255 * DENSE), cv2.CMP_GT)  # type: ignore[call-overload]  # a scalar threshold
     # Opening cuts off outlines (a box's edge, the screen's border) that would join a code to its
     # surroundings; what is left of a code is its dense inside.
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((3, 3), np.uint8))

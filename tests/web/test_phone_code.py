@@ -106,3 +106,10 @@ def test_another_wallets_receipt_is_not_found(tourist, world):  # noqa: F811
     assert tourist.get(f"/wallet/payments/{theirs['id']}").status_code == 404
     assert tourist.get(f"/wallet/payments/{theirs['id']}/receipt.pdf").status_code == 404
     assert tourist.get("/wallet/payments/nope!").status_code == 404
+
+
+def test_a_refunded_payment_says_so_in_the_list(tourist, world):  # noqa: F811
+    paid = _pay(world)
+    assert "badge" not in tourist.get("/wallet/history").text
+    world.merchant.post(f"/api/v1/payments/{paid['id']}/refunds", json={"amount": 100})
+    assert "Partly refunded" in tourist.get("/wallet/history").text

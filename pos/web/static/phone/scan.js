@@ -54,7 +54,7 @@ function startScanning() {
 }
 
 function cameraUnavailable(reason) {
-  $("viewfinder").hidden = true; $("photo-note").hidden = false;
+  $("viewfinder").hidden = true; $("photo-label").classList.add("primary");
   say(T[reason] || T.unavailable, "warn");
 }
 

@@ -7,7 +7,8 @@
     │   └── CurrencyMismatch              CURRENCY_MISMATCH
     ├── NotFound                          *_NOT_FOUND (merchant, terminal, wallet, request, payment, quote)
     ├── Unauthorized                      UNAUTHORIZED / BAD_CREDENTIALS / BAD_API_KEY / NOT_A_MANAGER
-    │   └── StaffLocked                   STAFF_LOCKED (too many wrong PINs at the till; retry_after)
+    │   ├── StaffLocked                   STAFF_LOCKED (too many wrong PINs at the till; retry_after)
+    │   └── WalletLocked                  WALLET_LOCKED (too many wrong wallet PINs; retry_after)
     ├── StateConflict                     a legal operation at the wrong moment
     │   ├── RequestAlreadyPaid            REQUEST_ALREADY_PAID
     │   ├── RequestExpired                REQUEST_EXPIRED
@@ -73,6 +74,16 @@ class StaffLocked(Unauthorized):
     """Too many wrong PINs in a row at the till: no PIN is checked for ``retry_after`` seconds."""
 
     code = "STAFF_LOCKED"
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class WalletLocked(Unauthorized):
+    """Too many wrong PINs in a row for one wallet: no PIN is checked for ``retry_after`` seconds."""
+
+    code = "WALLET_LOCKED"
 
     def __init__(self, message: str, retry_after: int):
         super().__init__(message)

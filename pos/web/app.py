@@ -19,7 +19,7 @@ class IdConverter(BaseConverter):
 
 def build_app(test_config: dict | None = None) -> APIFlask:
     """Defaults, then QRPOS_* environment variables, then ``test_config``."""
-    from pos.web import api, bounds, config, errors, extensions, headers, home, limits, terminal
+    from pos.web import api, bounds, config, errors, extensions, headers, home, limits, phone, terminal
     from pos.web.sse import Notifier
 
     app = APIFlask(
@@ -45,6 +45,7 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     limits.init_app(app, credential_blueprints=areas["credential"], sign_in_blueprint=areas["sign_in"])
     home.init_app(app)
     terminal.init_app(app)
+    phone.init_app(app)
 
     @app.after_request
     def wake_streams(response):

@@ -11,7 +11,7 @@ import hashlib
 from sqlalchemy import delete, insert, select
 
 from pos.core.errors import Unauthorized
-from pos.core.parties.wallets import authenticate_wallet
+from pos.core.parties.wallet_lock import authenticate as authenticate_wallet
 from pos.core.platform.clock import US, iso
 from pos.core.platform.context import Core
 from pos.core.platform.unit_of_work import UnitOfWork
@@ -28,7 +28,8 @@ def _hash(token: str) -> str:
 def sign_in(core: Core, *, wallet_id: str, pin: str) -> View:
     """Check the PIN and open a session; the token is shown only here.
 
-    :raises Unauthorized: BAD_CREDENTIALS for an unknown wallet or a wrong PIN alike.
+    :raises Unauthorized: BAD_CREDENTIALS for an unknown wallet or a wrong PIN alike; WALLET_LOCKED after a
+        few wrong PINs in a row (pos.core.parties.wallet_lock).
     """
     authenticate_wallet(core, wallet_id, pin)
     token = TOKEN_PREFIX + core.ids.token(40)

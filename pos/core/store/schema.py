@@ -296,6 +296,16 @@ wallet_sessions = Table(
     Column("expires_at", Ts, nullable=False),
 )
 
+# wrong wallet PINs in a row and the lock they led to (pos.core.parties.wallet_lock);
+# a row only once a PIN was wrong
+wallet_pin_locks = Table(
+    "wallet_pin_locks",
+    metadata,
+    Column("wallet_id", String(20), ForeignKey("wallets.id"), primary_key=True),
+    Column("failed_pins", Integer, nullable=False, server_default="0"),
+    Column("locked_until", Ts),
+)
+
 # A sale rung up at a till: its lines, priced in the merchant's currency. Payment requests for it carry
 # the sale id as their reference, so an expired QR can be replaced for the same cart in one tap.
 sales = Table(

@@ -71,7 +71,8 @@ def register(cli):
 
         app = create_app({"CORE": obj.core})
         notifier = app.extensions["qrpos.notifier"]
-        server = create_server(app, host=host, port=port, threads=threads, ident="qrpos")
+        # lookahead: waitress keeps reading a streaming connection, so an event stream learns that its page has gone
+        server = create_server(app, host=host, port=port, threads=threads, ident="qrpos", channel_request_lookahead=1)
         stop = threading.Event()
         start_background(obj.core, stop, sweep=sweep_interval, webhooks=webhook_interval, on_change=notifier.notify)
         _stop_on_signals(first=notifier.close)  # open event streams end, so their threads are free

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from flask import Response, stream_with_context
+from flask import Response, request, stream_with_context
 
 from pos.core import reports
 from pos.core.errors import InvalidInput
@@ -43,6 +43,9 @@ def frame(seq: int, event: dict) -> str:
 def stream(app, core, *, merchant_id: str, request_id: str, after: int) -> Response:
     notifier: Notifier = app.extensions["qrpos.notifier"]
     cfg = app.config
+    # waitress (with channel_request_lookahead) says when the client has gone: the stream ends at its next
+    # wake-up instead of holding a server thread until a keep-alive write fails
+    client_gone = request.environ.get("waitress.client_disconnected", lambda: False)
     feed = reports.request_events(core, request_id=request_id, merchant_id=merchant_id, after_seq=after)  # 404 first
 
     def generate():
@@ -62,7 +65,7 @@ def stream(app, core, *, merchant_id: str, request_id: str, after: int) -> Respo
                 if time.monotonic() >= deadline or notifier.closed:
                     return
                 wakeups.wait(float(cfg["SSE_POLL_SECONDS"]))
-                if notifier.closed:
+                if notifier.closed or client_gone():
                     return
                 if time.monotonic() - idle_since >= float(cfg["SSE_KEEPALIVE_SECONDS"]):
                     idle_since = time.monotonic()

@@ -28,11 +28,11 @@ DEADLINE = 20.0
 
 
 @contextlib.contextmanager
-def serve(db_url: str):
-    """`qrpos serve --port 0` whose streams never poll; yields (base URL, process)."""
-    env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "QRPOS_SSE_POLL_SECONDS": "3600", "PYTHONUNBUFFERED": "1"}
+def serve(db_url: str, *, poll: float = 3600, threads: int = 8):
+    """`qrpos serve --port 0` whose streams poll every ``poll`` seconds; yields (base URL, process)."""
+    env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "QRPOS_SSE_POLL_SECONDS": str(poll), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", "--threads", "8",
+        [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", "--threads", str(threads),
          "--sweep-interval", "0", "--webhook-interval", "0"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -146,3 +146,14 @@ def test_the_listener_recovers_after_its_connection_is_killed(pg_database_factor
         assert events.get(timeout=DEADLINE) == "payment_request.created"
         assert payer_b.post("/api/v1/scans", json={"payload": second["payload"]}).status_code == 200
         assert events.get(timeout=DEADLINE) == "payment_request.customer_confirming"  # LISTENing again
+
+
+def test_a_stream_whose_page_has_gone_frees_its_server_thread(db_url):
+    """Pages that close their streams (the till moves on to the next sale) must not use up the threads."""
+    world = Shop(db_url)
+    with serve(db_url, poll=0.2, threads=2) as (url, _), world.merchant(url) as merchant:
+        for _ in range(6):  # three times the server's threads
+            request = merchant.post("/api/v1/payment-requests", json={"amount": 100, "currency": "JPY"}).json()
+            with merchant.stream("GET", f"/api/v1/payment-requests/{request['id']}/events") as response:
+                assert next(line for line in response.iter_lines() if line.startswith("event: ")).endswith(".created")
+        assert merchant.get("/healthz", timeout=10).json() == {"status": "ok"}  # a thread was free again

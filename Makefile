@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/settle.py
 	$(BIN)/python benchmarks/codec.py
 	$(BIN)/python benchmarks/http.py
+	$(BIN)/python benchmarks/live_status.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/codec.py
 	$(BIN)/python benchmarks/http.py
 	$(BIN)/python benchmarks/scanner.py
+	$(BIN)/python benchmarks/live_status.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from apiflask import APIFlask
-from flask import request
 from werkzeug.routing import BaseConverter
 
 HERE = Path(__file__).resolve().parent
@@ -19,7 +18,7 @@ class IdConverter(BaseConverter):
 
 def build_app(test_config: dict | None = None) -> APIFlask:
     """Defaults, then QRPOS_* environment variables, then ``test_config``."""
-    from pos.web import api, bounds, config, errors, extensions, headers, home, limits, phone, terminal
+    from pos.web import api, bounds, config, errors, extensions, headers, home, limits, live, phone, terminal
     from pos.web.sse import Notifier
 
     app = APIFlask(
@@ -34,7 +33,8 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     config.ensure_secret_key(app)
     app.json.ensure_ascii = False
     app.extensions["qrpos.core"] = app.config["CORE"] or _open_core(app.config["DATABASE_URL"])
-    app.extensions["qrpos.notifier"] = notifier = Notifier()
+    app.extensions["qrpos.notifier"] = Notifier()
+    live.init_app(app)  # what wakes the event streams: LISTEN/NOTIFY, a SQLite watcher, or each request
 
     app.url_map.converters["id"] = IdConverter
     errors.init_app(app)
@@ -46,12 +46,6 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     home.init_app(app)
     terminal.init_app(app)
     phone.init_app(app)
-
-    @app.after_request
-    def wake_streams(response):
-        if request.method != "GET" and response.status_code < 400:
-            notifier.notify()  # a change may have been committed: live streams look now
-        return response
 
     @app.get("/healthz")
     @app.doc(hide=True)

@@ -7,15 +7,20 @@ tests fail if a catalogue has an untranslated or fuzzy message or its .mo is not
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
+
 
 def compiled(po: Path) -> bytes:
     with po.open("rb") as f:
         catalog = read_po(f)
+    # a .po without a header gets "now" as its dates, which would make every build's .mo differ
+    catalog.creation_date = catalog.revision_date = FIXED_DATE
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)
     return out.getvalue()

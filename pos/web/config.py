@@ -30,6 +30,10 @@ DEFAULTS = dict(
     SSE_KEEPALIVE_SECONDS=15.0,
     SSE_MAX_SECONDS=300.0,
     SSE_RETRY_MS=2000,
+    # Live status (pos.web.live): wake streams on commits of any process; False: each request + polling
+    LIVE_WAKEUPS=True,
+    LIVE_SQLITE_CHECK_SECONDS=0.05,  # SQLite: how often the watcher asks PRAGMA data_version (a few µs each)
+    LIVE_RECONNECT_MAX_SECONDS=5.0,  # PostgreSQL: the longest wait between LISTEN reconnection attempts
     # OpenAPI document and the offline docs page (APIFlask settings)
     VALIDATION_ERROR_STATUS_CODE=422,
     HTTP_ERROR_SCHEMA=ERROR_SCHEMA,

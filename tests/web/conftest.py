@@ -14,7 +14,9 @@ TEST_CONFIG = dict(TESTING=True, RATELIMIT_ENABLED=False, SSE_POLL_SECONDS=0.05,
 
 @pytest.fixture
 def app(core):
-    return create_app({**TEST_CONFIG, "CORE": core})
+    app = create_app({**TEST_CONFIG, "CORE": core})
+    yield app
+    app.extensions["qrpos.notifier"].close()  # stops the live-status listener if a stream started it
 
 
 @pytest.fixture

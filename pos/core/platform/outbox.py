@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import bindparam, insert, select, text
 
 from pos.core.platform.journal import canonical_json
 from pos.core.platform.unit_of_work import UnitOfWork
@@ -15,6 +15,9 @@ from pos.core.store.schema import events, webhook_deliveries, webhook_endpoints
 _EVENT_COLUMNS = ("id", "merchant_id", "request_id", "payment_id", "type", "body", "created_at")
 _INSERT_EVENT = Prepared(insert(events).values({c: bindparam(c) for c in _EVENT_COLUMNS}))
 _INSERT_DELIVERY = insert(webhook_deliveries)
+# PostgreSQL delivers a NOTIFY at commit, and only then, to every listening process (pos.web.live):
+# live status wakes at once, in every server process. The payload names whom to wake, nothing more.
+_NOTIFY = text("SELECT pg_notify('qrpos_events', :ids)")
 _ENDPOINTS = Prepared(
     select(webhook_endpoints.c.id).where(
         webhook_endpoints.c.merchant_id == bindparam("merchant"), webhook_endpoints.c.disabled_at.is_(None)
@@ -51,6 +54,9 @@ def record_many(uow: UnitOfWork, merchant_id: str, batch: list[Event]) -> list[s
         for e in batch
     ]
     _INSERT_EVENT.many(conn, rows)
+    if conn.dialect.name == "postgresql":
+        ids = " ".join(dict.fromkeys([merchant_id, *(str(row["request_id"]) for row in rows if row["request_id"])]))
+        conn.execute(_NOTIFY, {"ids": ids if len(ids) < 8000 else "*"})  # 8000 bytes at most; "*": everyone
     endpoint_ids = [row[0] for row in _ENDPOINTS.all(conn, {"merchant": merchant_id})]
     if endpoint_ids:
         conn.execute(

@@ -145,7 +145,7 @@ def display_events():
         return reports.terminal_events(core(), merchant_id=merchant_id, terminal_id=terminal_id,
                                        after_seq=cursor), False
 
-    return sse.stream_feed(_app(), fetch, after=after)
+    return sse.stream_feed(_app(), fetch, after=after, topics=[merchant_id])
 
 
 @bp.get("/catalogue/pictures/<path:name>")

@@ -16,7 +16,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
 from pos.core import ledger, parties, payments
-from pos.core.errors import InvalidInput, NotFound
+from pos.core.errors import InvalidInput, NotFound, StateConflict
 from pos.core.reports import closing, day_bounds
 from pos.core.store.schema import accounts, entries, journal, transactions, z_reports
 from pos.core.store.schema import payments as payments_table
@@ -199,3 +199,13 @@ def test_reports_refuse_foreign_tills_unknown_scopes_and_missing_numbers(core, s
     with pytest.raises(InvalidInput):
         closing.day_report(core, merchant_id=shop["merchant_id"], day="2026-02-30", tz=TZ)
     assert closing.list_z_reports(core, merchant_id=shop["merchant_id"]) == []
+
+
+def test_a_z_closed_twice_from_the_same_screen_is_refused_the_second_time(core, shop):
+    first = closing.close(core, merchant_id=shop["merchant_id"], scope="terminal", scope_id=shop["terminal_id"],
+                          staff_id=shop["manager"], tz=TZ, since_z=0)
+    with pytest.raises(StateConflict) as refused:
+        closing.close(core, merchant_id=shop["merchant_id"], scope="terminal", scope_id=shop["terminal_id"],
+                      staff_id=shop["manager"], tz=TZ, since_z=0)
+    assert refused.value.code == "Z_ALREADY_CLOSED" and first["number"] == 1
+    assert [z["number"] for z in closing.list_z_reports(core, merchant_id=shop["merchant_id"])] == [1]

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, func, insert, select
 
-from pos.core.errors import InvalidInput, NotFound
+from pos.core.errors import InvalidInput, NotFound, StateConflict
 from pos.core.parties.merchants import get_merchant_row
 from pos.core.platform.clock import iso
 from pos.core.platform.context import Core
@@ -63,8 +63,13 @@ def x_report(core: Core, *, merchant_id: str, scope: str, scope_id: str, tz: str
             "since_z": last.number if last else None, "since": iso(last.created_at) if last else None, **body}
 
 
-def close(core: Core, *, merchant_id: str, scope: str, scope_id: str, staff_id: str, tz: str) -> View:
-    """Close a till or a store with the next numbered Z report, and return it."""
+def close(core: Core, *, merchant_id: str, scope: str, scope_id: str, staff_id: str, tz: str,
+          since_z: int | None = None) -> View:
+    """Close a till or a store with the next numbered Z report, and return it.
+
+    :param since_z: the number of the scope's last Z as the caller saw it (0 for none): if another Z
+        closed the scope since, refuse with Z_ALREADY_CLOSED rather than close an empty one (a double tap).
+    """
 
     def effect(uow: UnitOfWork) -> View:
         conn = uow.conn
@@ -73,7 +78,10 @@ def close(core: Core, *, merchant_id: str, scope: str, scope_id: str, staff_id: 
         # Lock the journal's head: every writer holds it from its append to its commit, so once we have
         # it, every record up to `head` is committed and visible, and every later one comes after us.
         head = int(conn.execute(select(journal_head.c.seq).with_for_update()).scalar_one())
-        after = _last_seq(conn, scope, scope_id)
+        last = _last_z(conn, scope, scope_id)
+        if since_z is not None and (last.number if last else 0) != since_z:
+            raise StateConflict(f"{scope} {scope_id} was closed by Z {last.number} meanwhile", code="Z_ALREADY_CLOSED")
+        after = int(last.to_seq) if last else 0
         pays, refs = rows_in_journal(conn, merchant_id, after, head, scope=scope, scope_id=scope_id)
         number = int(conn.execute(select(func.coalesce(func.max(z_reports.c.number), 0))
                                   .where(z_reports.c.merchant_id == merchant_id)).scalar_one()) + 1

@@ -8,6 +8,7 @@ from pos.printing import render_receipt
 from pos.receipts import receipt_for
 from pos.web import i18n
 from pos.web.auth import core
+from pos.web.terminal.refunds import refund_rows
 from pos.web.terminal.views import bp
 
 PDF_LANG = {"en": "en", "ja": "ja", "zh_Hans": "zh"}
@@ -20,7 +21,7 @@ def _receipt(payment_id: str):
 
 @bp.get("/payments/<id:payment_id>")
 def receipt(payment_id: str):
-    return render_template("terminal/receipt.html", r=_receipt(payment_id))
+    return render_template("terminal/receipt.html", r=_receipt(payment_id), approvals=refund_rows(payment_id))
 
 
 @bp.get("/payments/<id:payment_id>/receipt.pdf")

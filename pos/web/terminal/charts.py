@@ -43,7 +43,7 @@ def hours_chart(hours: Sequence[dict], *, label: Callable[[int], str], title: st
         height = plot_h * int(h["gross"]) / top
         if h["count"]:
             tip = f'{int(h["hour"]):02d}:00 · {h["count"]} · {label(int(h["gross"]))}'
-            parts.append(f'<rect class="bar" x="{x + slot * 0.15:.1f}" y="{TOP + plot_h - height:.1f}" '
+            parts.append(f'<rect class="hour-bar" x="{x + slot * 0.15:.1f}" y="{TOP + plot_h - height:.1f}" '
                          f'width="{slot * 0.7:.1f}" height="{height:.1f}" rx="2"><title>{escape(tip)}</title></rect>')
         if int(h["hour"]) % 3 == 0:
             parts.append(f'<text class="axis" x="{x + slot / 2:.1f}" y="{HEIGHT - 8}" text-anchor="middle">'

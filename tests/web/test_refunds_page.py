@@ -51,6 +51,7 @@ def test_a_manager_refunds_part_of_a_sale_and_the_receipt_says_who_approved_it(t
     assert done.status_code == 303 and done.headers["Location"] == f"/terminal/payments/{payment['id']}"
     receipt = till.get(done.headers["Location"] + "?lang=en").text
     assert "Refunded ¥450, approved by Ken." in receipt and "approved by Ken" in receipt and "−¥450" in receipt
+    assert "1 JPY = 0.048923 CNY" in receipt  # the quoted rate (0.0482 + 1.5 %), as a decimal
     assert refunded(core, world, payment["id"]) == 450
     with core.db.read() as conn:
         row = conn.execute(select(refunds).where(refunds.c.payment_id == payment["id"])).one()

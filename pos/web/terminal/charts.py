@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from html import escape
 
 WIDTH, HEIGHT = 720, 240
-LEFT, BOTTOM, TOP = 56, 28, 12
+LEFT, BOTTOM, TOP = 72, 34, 14
 
 
 def _nice_top(value: int) -> int:
@@ -26,8 +26,11 @@ def _nice_top(value: int) -> int:
         step *= 10
 
 
-def hours_chart(hours: Sequence[dict], *, label: Callable[[int], str], title: str) -> str:
-    """A bar per hour of the day (0-23): height = takings; each bar's tooltip gives count and amount."""
+def hours_chart(hours: Sequence[dict], *, label: Callable[[int], str], axis: Callable[[int], str], title: str) -> str:
+    """A bar per hour of the day (0-23): height = takings; each bar's tooltip gives count and amount.
+
+    :param label: an amount in full (tooltips);  :param axis: the short form on the axis (no symbol).
+    """
     top = _nice_top(max((int(h["gross"]) for h in hours), default=0))
     plot_w, plot_h = WIDTH - LEFT - 8, HEIGHT - BOTTOM - TOP
     slot = plot_w / 24
@@ -37,7 +40,7 @@ def hours_chart(hours: Sequence[dict], *, label: Callable[[int], str], title: st
         y = TOP + plot_h - plot_h * i / 4
         parts.append(f'<line class="grid" x1="{LEFT}" x2="{WIDTH - 8}" y1="{y:.1f}" y2="{y:.1f}"/>')
         parts.append(f'<text class="axis" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">'
-                     f'{escape(label(top * i // 4))}</text>')
+                     f'{escape(axis(top * i // 4))}</text>')
     for h in hours:
         x = LEFT + slot * int(h["hour"])
         height = plot_h * int(h["gross"]) / top

@@ -7,11 +7,15 @@ The figures come from :mod:`pos.core.reports.closing`; the same CSV is what ``qr
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from babel.numbers import format_decimal
 from flask import Response, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from pos.core.errors import InvalidInput, StateConflict
+from pos.core.money import exponent
 from pos.core.reports import closing, export
 from pos.core.shapes import View
 from pos.web import i18n
@@ -37,7 +41,11 @@ def _charts(report: View) -> dict[str, Markup]:
     def label(minor: int) -> str:
         return i18n.money(minor, cur)
 
-    hours = charts.hours_chart(report["hours"], label=label, title=_("Takings per hour"))  # type: ignore[arg-type]
+    def axis(minor: int) -> str:
+        return format_decimal(Decimal(minor).scaleb(-exponent(cur)), locale=i18n.MONEY_LOCALE[i18n.current()])
+
+    hours = charts.hours_chart(report["hours"], label=label, axis=axis,  # type: ignore[arg-type]
+                               title=_("Takings per hour"))
     split = charts.split_chart([
         ("cash", pays["cash"] - refs["cash"], _("Cash %(amount)s", amount=label(pays["cash"] - refs["cash"]))),
         ("miles", pays["miles"] - refs["miles"], _("Miles %(amount)s", amount=label(pays["miles"] - refs["miles"]))),

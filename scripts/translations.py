@@ -24,8 +24,7 @@ def update() -> None:
     for locale in LOCALES:
         po = TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", locale, "--no-fuzzy-matching",
-                    "--omit-header")
+            pybabel("update", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", locale, "--no-fuzzy-matching")
         else:
             pybabel("init", "-i", str(pot), "-d", str(TRANSLATIONS), "-l", locale)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import click
 
-from pos.cli import backup, demo, inspect, operator, receipt, serve
+from pos.cli import backup, demo, inspect, operator, receipt, report, serve
 from pos.cli.common import Context
 
 
@@ -26,6 +26,7 @@ serve.register(cli)
 demo.register(cli)
 receipt.register(cli)
 backup.register(cli)
+report.register(cli)
 cli.add_command(inspect.inspect_command)
 
 

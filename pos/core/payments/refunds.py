@@ -38,6 +38,7 @@ class RefundRow(Protocol):
     miles_claw_shortfall: int
     fee_back: int
     created_at: int
+    approved_by: str | None
 
 
 def view(row: RefundRow, pay: PaymentRow) -> View:
@@ -55,10 +56,13 @@ def view(row: RefundRow, pay: PaymentRow) -> View:
         "miles_claw_shortfall": row.miles_claw_shortfall,
         "fee_back": {"amount": row.fee_back, "currency": pay.currency},
         "created_at": iso(row.created_at),
+        "approved_by": row.approved_by,
     }
 
 
-def refund(core: Core, *, merchant_id: str, payment_id: str, amount: int, idempotency_key: str | None = None) -> View:
+def refund(core: Core, *, merchant_id: str, payment_id: str, amount: int, idempotency_key: str | None = None,
+           approved_by: str | None = None) -> View:
+    """Refund ``amount`` of a payment; ``approved_by`` is the staff id of the manager who authorised it at a till."""
     if not int_between(amount, 1):
         raise InvalidAmount(f"a refund must be a positive integer of minor units, got {amount!r}")
 
@@ -70,15 +74,17 @@ def refund(core: Core, *, merchant_id: str, payment_id: str, amount: int, idempo
                 f"refund of {amount} {pay.currency} exceeds the {pay.amount - before} {pay.currency} "
                 f"left to refund on payment {payment_id}"
             )
-        return _post_refund(uow, pay, before, after)
+        return _post_refund(uow, pay, before, after, approved_by)
 
+    body: dict[str, object] = {"payment": payment_id, "amount": amount}
+    if approved_by is not None:  # API refunds keep the body (and so the replay) they always had
+        body["approved_by"] = approved_by
     return idempotency.run(
-        core, scope=f"merchant:{merchant_id}", key=idempotency_key, operation="refund",
-        body={"payment": payment_id, "amount": amount}, effect=effect,
+        core, scope=f"merchant:{merchant_id}", key=idempotency_key, operation="refund", body=body, effect=effect,
     )
 
 
-def _post_refund(uow: UnitOfWork, pay: PaymentRow, before: int, after: int) -> View:
+def _post_refund(uow: UnitOfWork, pay: PaymentRow, before: int, after: int, approved_by: str | None) -> View:
     conn, now, ids, price = uow.conn, uow.now, uow.ids, pay.amount
     amount = after - before
     wallet = get_wallet_row(conn, pay.wallet_id)
@@ -129,6 +135,7 @@ def _post_refund(uow: UnitOfWork, pay: PaymentRow, before: int, after: int) -> V
         insert(refunds).values(
             id=refund_id, payment_id=pay.id, amount=amount, cash_back=cash_back, miles_back=miles_back,
             miles_clawed=clawed, miles_claw_shortfall=claw - clawed, fee_back=fee_back, created_at=now,
+            approved_by=approved_by,
         )
     )
     row = conn.execute(select(refunds).where(refunds.c.id == refund_id)).one()
@@ -136,7 +143,10 @@ def _post_refund(uow: UnitOfWork, pay: PaymentRow, before: int, after: int) -> V
     data["payment"] = payment_view(payment_row(conn, pay.id))
     outbox.record(uow, "refund.succeeded", merchant_id=pay.merchant_id, request_id=pay.request_id,
                   payment_id=pay.id, data=data)
-    uow.journal("refund.created", {"refund": refund_id, "payment": pay.id, "transactions": [t for t in txs if t]})
+    record: dict[str, object] = {"refund": refund_id, "payment": pay.id, "transactions": [t for t in txs if t]}
+    if approved_by is not None:
+        record["approved_by"] = approved_by
+    uow.journal("refund.created", record)
     return data
 
 

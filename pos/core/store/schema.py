@@ -210,6 +210,7 @@ refunds = Table(
     Column("miles_claw_shortfall", BigInteger, nullable=False),
     Column("fee_back", BigInteger, nullable=False),
     Column("created_at", Ts, nullable=False),
+    Column("approved_by", String(20), ForeignKey("staff.id")),  # the manager whose PIN authorised it at a till
     Index("ix_refunds_payment", "payment_id"),
 )
 
@@ -331,4 +332,31 @@ sale_items = Table(
     Column("quantity", Integer, nullable=False),
     Column("unit_amount", BigInteger, nullable=False),
     CheckConstraint("quantity > 0 AND unit_amount > 0", name="positive_line"),
+)
+
+# Z reports: a numbered, immutable close of a till's or a store's takings. Each covers the journal's records
+# after the previous Z of the same scope up to its own; the snapshot is the whole report as canonical JSON.
+z_reports = Table(
+    "z_reports",
+    metadata,
+    Column("id", String(24), primary_key=True),
+    Column("merchant_id", String(20), ForeignKey("merchants.id"), nullable=False),
+    Column("number", Integer, nullable=False),  # 1, 2, 3... per merchant, never reused
+    Column("scope", String(10), nullable=False),  # terminal | store
+    Column("scope_id", String(20), nullable=False),  # the terminal's or the store's id
+    Column("business_date", String(10), nullable=False),  # YYYY-MM-DD in the shop's time zone when closed
+    Column("from_seq", BigInteger, nullable=False),  # journal records after this one...
+    Column("to_seq", BigInteger, nullable=False),  # ...up to and including this one
+    Column("currency", String(3), nullable=False),
+    Column("payments_count", Integer, nullable=False),
+    Column("gross", BigInteger, nullable=False),
+    Column("refunds", BigInteger, nullable=False),
+    Column("fees", BigInteger, nullable=False),
+    Column("net", BigInteger, nullable=False),
+    Column("snapshot", Text, nullable=False),
+    Column("closed_by", String(20), ForeignKey("staff.id"), nullable=False),
+    Column("created_at", Ts, nullable=False),
+    UniqueConstraint("merchant_id", "number", name="uq_z_reports_number"),
+    UniqueConstraint("scope", "scope_id", "from_seq", name="uq_z_reports_chain"),  # one successor per Z
+    CheckConstraint("to_seq >= from_seq", name="forward"),
 )

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from flask import Response, render_template, request, session, url_for
 
+from pos.core.payments import fx
 from pos.printing import render_receipt
 from pos.receipts import receipt_for
 from pos.web import i18n
 from pos.web.auth import core
+from pos.web.terminal.refunds import refund_rows
 from pos.web.terminal.views import bp
 
 PDF_LANG = {"en": "en", "ja": "ja", "zh_Hans": "zh"}
@@ -20,7 +24,10 @@ def _receipt(payment_id: str):
 
 @bp.get("/payments/<id:payment_id>")
 def receipt(payment_id: str):
-    return render_template("terminal/receipt.html", r=_receipt(payment_id))
+    r = _receipt(payment_id)
+    # the quote keeps its rate as exact fraction text ("9787/200000"): people read a decimal
+    rate = fx.rate_text(Fraction(str(r.rate)), 6) if r.rate is not None else None
+    return render_template("terminal/receipt.html", r=r, rate=rate, approvals=refund_rows(payment_id))
 
 
 @bp.get("/payments/<id:payment_id>/receipt.pdf")

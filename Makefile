@@ -26,6 +26,8 @@ demo: $(STAMP) translations
 	$(BIN)/qrpos --db sqlite:///$(DEMO_DB) serve $(SERVE_FLAGS)
 
 test: $(STAMP) translations
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

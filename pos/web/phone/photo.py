@@ -1,13 +1,13 @@
 """Reading the codes in a photo the phone sent: the one place the server decodes a picture.
 
-Today this is :func:`pos.qrimage.decode` (zxing-cpp); the scanning pipeline that reads what real
-cameras see is being built elsewhere, and swaps in here.
+It is the same pipeline as ``qrpos-wallet scan`` (:func:`wallet_app.scanner.decode_image_bytes`), which
+reads what real cameras see: tilt, blur, glare, small and inverted codes (docs/scanner.md).
 """
 
 from __future__ import annotations
 
-from pos import qrimage
 from pos.core.errors import InvalidInput
+from wallet_app.scanner import SourceUnavailable, decode_image_bytes
 
 
 def read_codes(picture: bytes) -> list[str]:
@@ -16,6 +16,6 @@ def read_codes(picture: bytes) -> list[str]:
     :raises InvalidInput: NOT_AN_IMAGE when the bytes are not a picture that can be read.
     """
     try:
-        return qrimage.decode(picture)
-    except qrimage.QrImageError:
+        return decode_image_bytes(picture)
+    except SourceUnavailable:
         raise InvalidInput("the upload is not a picture that can be read", code="NOT_AN_IMAGE") from None

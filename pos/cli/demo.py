@@ -42,4 +42,5 @@ def register(cli):
             click.echo(f"  wallet {key}: id {w['wallet_id']} ({w['currency']}), PIN {w['pin']}")
         click.echo(f"\nCheck the books any time: qrpos --db {url} ledger verify")
         click.echo(f"Serve it: qrpos --db {url} serve, then open http://127.0.0.1:8000/ : the terminal is at "
-                   "/terminal/ (sign in with a name and PIN above), the API docs at /api/v1/docs")
+                   "/terminal/ (sign in with a name and PIN above), the phone wallet at /wallet/, the API docs at "
+                   "/api/v1/docs. For visitors' phones on the shop's Wi-Fi: add --https --lan (make demo LAN=1).")

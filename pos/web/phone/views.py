@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from apiflask import APIBlueprint
-from flask import Response, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from pos.core import parties, payments, reports
 from pos.core.errors import InvalidInput, QrposError, Unauthorized, WalletLocked
-from pos.printing import render_receipt
 from pos.receipts import COUNTRY_TIME_ZONES, receipt_for
 from pos.web import home as landing
-from pos.web import i18n
+from pos.web import receipt_views
 from pos.web.auth import core
 from pos.web.phone import guard, messages
 
@@ -23,7 +20,6 @@ guard.init_blueprint(bp)
 messages.init_blueprint(bp)
 RECENT = 5
 HISTORY_PAGE = 20
-PDF_LANG = {"en": "en", "ja": "ja", "zh_Hans": "zh"}
 
 
 @bp.context_processor
@@ -92,14 +88,10 @@ def _receipt(payment_id: str):
 @bp.get("/payments/<id:payment_id>")
 def receipt(payment_id: str):
     r = _receipt(payment_id)
-    rate = f"{float(Fraction(r.rate)):.6g}" if r.rate else None  # stored exactly, as a fraction's text
+    rate = receipt_views.rate_text(r)
     return render_template("phone/receipt.html", r=r, rate=rate)
 
 
 @bp.get("/payments/<id:payment_id>/receipt.pdf")
 def receipt_pdf(payment_id: str):
-    asked = request.args.get("lang") or i18n.current()
-    lang = PDF_LANG.get(asked) or (asked if asked in PDF_LANG.values() else "en")
-    pdf = render_receipt(_receipt(payment_id), lang)
-    headers = {"Content-Disposition": f'inline; filename="receipt-{payment_id}-{lang}.pdf"'}
-    return Response(pdf, mimetype="application/pdf", headers=headers)
+    return receipt_views.pdf_response(_receipt(payment_id))

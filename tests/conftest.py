@@ -104,3 +104,36 @@ def core(db_url, clock):
     core = open_core(db_url, clock=clock, ids=IdGenerator(seed=7), settings=TEST_SETTINGS, prepare_db=False)
     yield core
     core.db.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _apps_stop_their_live_listeners(monkeypatch):
+    """Every app a test builds closes its notifier afterwards, as `qrpos serve` does on SIGTERM: its
+    LISTEN connection or SQLite watcher must not outlive the test's database."""
+    import pos.web.app
+
+    built = []
+    original = pos.web.app.build_app
+
+    def build_app(test_config=None):
+        app = original(test_config)
+        built.append(app)
+        return app
+
+    monkeypatch.setattr(pos.web.app, "build_app", build_app)
+    yield
+    for app in built:
+        app.extensions["qrpos.notifier"].close()
+
+
+@pytest.fixture(scope="session")
+def playwright():
+    """One Playwright for the whole run (browser tests in e2e/ and serving/): its sync API allows only
+    one at a time per thread. Skips when Debian's Chromium is not installed."""
+    from pathlib import Path
+
+    if not Path("/usr/bin/chromium").exists():
+        pytest.skip("/usr/bin/chromium is not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        yield playwright

@@ -20,14 +20,10 @@ CAMERA = ("navigator.mediaDevices ? navigator.mediaDevices.getUserMedia({video: 
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+def chromium(playwright):  # the run's one Playwright (tests/conftest.py): its sync API allows one per thread
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+    yield browser
+    browser.close()
 
 
 def visit(chromium, url: str, *, ignore_https_errors: bool) -> tuple[bool, str]:

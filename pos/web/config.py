@@ -30,6 +30,7 @@ DEFAULTS = dict(
     SSE_KEEPALIVE_SECONDS=15.0,
     SSE_MAX_SECONDS=300.0,
     SSE_RETRY_MS=2000,
+    SSE_MAX_PER_CREDENTIAL=8,  # open streams per API key, wallet or till in one process (pos.web.stream_quota)
     # Live status (pos.web.live): wake streams on commits of any process; False: each request + polling
     LIVE_WAKEUPS=True,
     LIVE_SQLITE_CHECK_SECONDS=0.05,  # SQLite: how often the watcher asks PRAGMA data_version (a few µs each)

@@ -43,14 +43,24 @@ def retry_after_seconds(*, reset_at: float, now: float) -> int:
 def _whole_retry_after(response):
     """Runs after Flask-Limiter's header hook (registered before it, and Flask runs them in reverse).
 
-    It sets ``Retry-After`` on every answer, truncated; keep it on refusals only, rounded up.
+    It sets ``Retry-After`` on every answer, truncated; keep it on refusals only: rounded up for a
+    breached limit, and the view's own value for any other 429 or 503 (streams, the database).
     """
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
         return response
-    breached = current_app.extensions["qrpos.limiter"].current_limit if response.status_code == 429 else None
-    if breached is not None:
-        response.headers["Retry-After"] = str(retry_after_seconds(reset_at=breached.window.reset_time, now=time.time()))
+    limit = current_app.extensions["qrpos.limiter"].current_limit if response.status_code == 429 else None
+    own = getattr(response, "qrpos_retry_after", None)
+    if limit is not None and limit.breached:
+        response.headers["Retry-After"] = str(retry_after_seconds(reset_at=limit.window.reset_time, now=time.time()))
+    elif own is not None:
+        response.headers["Retry-After"] = own
+    return response
+
+
+def _remember_own_retry_after(response):
+    """Runs before Flask-Limiter's header hook (registered after it): the view's own ``Retry-After``."""
+    response.qrpos_retry_after = response.headers.get("Retry-After")
     return response
 
 
@@ -73,6 +83,7 @@ def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
                          methods=["POST"])(sign_in_blueprint)
     limiter.shared_limit(_config("RATELIMIT_SIGN_IN_PER_WALLET"), scope="sign-in-wallet", key_func=wallet_key,
                          methods=["POST"])(sign_in_blueprint)
+    app.after_request(_remember_own_retry_after)
     app.extensions["qrpos.limiter"] = limiter
     return limiter
 

@@ -20,7 +20,8 @@ DEFAULTS = dict(
     CORE=None,  # tests inject a ready pos.core Core (shared clock and ids)
     # Rate limits (Flask-Limiter). Strings use the `limits` notation; ";" separates several.
     RATELIMIT_ENABLED=True,
-    RATELIMIT_STORAGE_URI="memory://",
+    # None: the shop's PostgreSQL database, shared by every process (pos.web.limit_storage); memory:// on SQLite
+    RATELIMIT_STORAGE_URI=None,
     RATELIMIT_PER_ADDRESS="100/second;3000/minute",
     RATELIMIT_PER_KEY="50/second;1500/minute",
     RATELIMIT_SIGN_IN="10/minute",

@@ -1,8 +1,10 @@
 """Rate limits (Flask-Limiter): per client address on every /api call, per credential (API key or
 session token) on the authenticated areas, and a tight one on wallet sign-in against PIN guessing.
 
-Storage is ``QRPOS_RATELIMIT_STORAGE_URI`` (``memory://`` per process by default; ``redis://...``
-to share between processes). A refusal is 429 RATE_LIMITED with ``Retry-After``: whole seconds
+Storage is ``QRPOS_RATELIMIT_STORAGE_URI`` when set (``memory://``, ``redis://...``); unset, the counters
+live in the shop's PostgreSQL database (:mod:`pos.web.limit_storage`), so that a limit holds across
+every ``qrpos serve`` process on it, and in memory (per process) on SQLite.
+A refusal is 429 RATE_LIMITED with ``Retry-After``: whole seconds
 until the window ends, rounded up, never 0 (Flask-Limiter truncates, and says 0 in a window's last second).
 """
 
@@ -68,7 +70,21 @@ def _config(name: str):
     return lambda: current_app.config[name]
 
 
+def _choose_storage(app) -> None:
+    if app.config.get("RATELIMIT_STORAGE_URI"):
+        return
+    engine = app.extensions["qrpos.core"].db.engine
+    if engine.dialect.name == "postgresql" and app.config.get("RATELIMIT_ENABLED", True):
+        from pos.web import limit_storage  # registers the storage's scheme with `limits`
+
+        app.config["RATELIMIT_STORAGE_URI"] = limit_storage.SCHEME + "://"
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**app.config.get("RATELIMIT_STORAGE_OPTIONS", {}), "engine": engine}
+    else:
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+
+
 def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
+    _choose_storage(app)
     app.after_request(_whole_retry_after)
     limiter = Limiter(
         key_func=address_key,

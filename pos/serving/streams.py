@@ -15,7 +15,10 @@ RETRY_AFTER_SECONDS = 5
 BODY = (b'{"error": {"code": "TOO_MANY_STREAMS", "message": "Too many open event streams on this server; '
         b'try again in a few seconds."}}\n')
 HEADERS = [("Content-Type", "application/json"), ("Retry-After", str(RETRY_AFTER_SECONDS)),
-           ("Content-Length", str(len(BODY))), ("Cache-Control", "no-store")]
+           ("Content-Length", str(len(BODY))), ("Cache-Control", "no-store"),
+           # the app's security headers for API answers, since this one never reaches the app
+           ("X-Content-Type-Options", "nosniff"),
+           ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")]
 
 
 def is_event_stream(headers: list[tuple[str, str]]) -> bool:

@@ -20,7 +20,8 @@ DEFAULTS = dict(
     CORE=None,  # tests inject a ready pos.core Core (shared clock and ids)
     # Rate limits (Flask-Limiter). Strings use the `limits` notation; ";" separates several.
     RATELIMIT_ENABLED=True,
-    RATELIMIT_STORAGE_URI="memory://",
+    # None: the shop's PostgreSQL database, shared by every process (pos.web.limit_storage); memory:// on SQLite
+    RATELIMIT_STORAGE_URI=None,
     RATELIMIT_PER_ADDRESS="100/second;3000/minute",
     RATELIMIT_PER_KEY="50/second;1500/minute",
     RATELIMIT_SIGN_IN="10/minute",
@@ -30,6 +31,7 @@ DEFAULTS = dict(
     SSE_KEEPALIVE_SECONDS=15.0,
     SSE_MAX_SECONDS=300.0,
     SSE_RETRY_MS=2000,
+    SSE_MAX_PER_CREDENTIAL=8,  # open streams per API key, wallet or till in one process (pos.web.stream_quota)
     # Live status (pos.web.live): wake streams on commits of any process; False: each request + polling
     LIVE_WAKEUPS=True,
     LIVE_SQLITE_CHECK_SECONDS=0.05,  # SQLite: how often the watcher asks PRAGMA data_version (a few µs each)

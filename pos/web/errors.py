@@ -10,7 +10,10 @@
     anything else                     500  a bug (INTERNAL_ERROR)
 
 Unparseable bodies are 400 INVALID_JSON; schema violations 422 VALIDATION_ERROR with ``details``;
-429 RATE_LIMITED carries ``Retry-After``. Pages outside ``/api`` get a friendly HTML page in the UI's
+429 RATE_LIMITED carries ``Retry-After``. A database that cannot be reached (connection refused or lost,
+the pool exhausted) is 503 DATABASE_UNAVAILABLE with ``Retry-After``, mapped here once for every view:
+nothing unacknowledged is promised, a retry with the same ``Idempotency-Key`` is done at most once, and
+the pool reconnects by itself. Pages outside ``/api`` get a friendly HTML page in the UI's
 language (:mod:`pos.web.page_errors`), never a traceback.
 """
 
@@ -20,6 +23,7 @@ import logging
 
 from flask import request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import exc as sql_errors
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from pos.core import errors as core_errors
@@ -37,11 +41,18 @@ STATUS_BY_ERROR = (
     (core_errors.Declined, 402),
 )
 
+# The DB-API's OperationalError is "not under the programmer's control" (a lost or refused connection, the
+# server shutting down, SQLite's busy timeout); InterfaceError is a connection already closed; the pool's
+# TimeoutError is no connection free in time. Every one is transient: come back shortly.
+UNAVAILABLE = (sql_errors.OperationalError, sql_errors.InterfaceError, sql_errors.DisconnectionError,
+               sql_errors.TimeoutError)
+DATABASE_RETRY_AFTER_SECONDS = 2
+
 CODE_BY_STATUS = {
     400: "INVALID_JSON", 401: "UNAUTHORIZED", 402: "DECLINED", 403: "FORBIDDEN", 404: "NOT_FOUND",
     405: "METHOD_NOT_ALLOWED", 406: "NOT_ACCEPTABLE", 409: "CONFLICT", 413: "REQUEST_TOO_LARGE",
     415: "UNSUPPORTED_MEDIA_TYPE", 422: "VALIDATION_ERROR",
-    429: "RATE_LIMITED", 500: "INTERNAL_ERROR",
+    429: "RATE_LIMITED", 500: "INTERNAL_ERROR", 503: "SERVICE_UNAVAILABLE",
 }
 
 ERROR_SCHEMA = {
@@ -125,5 +136,21 @@ def init_app(app) -> None:
     def unexpected(error: Exception):
         if isinstance(error, HTTPException):
             return http_error(error)
+        if isinstance(error, UNAVAILABLE):
+            return database_unavailable(error)
         log.exception("unhandled error on %s %s", request.method, request.path)
         return http_error(InternalServerError())
+
+
+def database_unavailable(error: Exception):
+    """503 DATABASE_UNAVAILABLE with ``Retry-After``: JSON for the API and fetch(), a friendly page otherwise."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines() or [type(error).__name__]
+    log.warning("database unavailable on %s %s: %s", request.method, request.path, reason[0])
+    headers = {"Retry-After": str(DATABASE_RETRY_AFTER_SECONDS)}
+    if not _wants_json():
+        return page_errors.page(503, code="DATABASE_UNAVAILABLE", headers=headers)
+    text = page_errors.MESSAGES["DATABASE_UNAVAILABLE"]
+    message = str(text) if not _is_api() else (
+        "the database cannot be reached just now; try again shortly (a write retried with the same Idempotency-Key "
+        "is done at most once)")
+    return error_response(503, "DATABASE_UNAVAILABLE", message, headers=headers)

@@ -1,8 +1,10 @@
 """Rate limits (Flask-Limiter): per client address on every /api call, per credential (API key or
 session token) on the authenticated areas, and a tight one on wallet sign-in against PIN guessing.
 
-Storage is ``QRPOS_RATELIMIT_STORAGE_URI`` (``memory://`` per process by default; ``redis://...``
-to share between processes). A refusal is 429 RATE_LIMITED with ``Retry-After``: whole seconds
+Storage is ``QRPOS_RATELIMIT_STORAGE_URI`` when set (``memory://``, ``redis://...``); unset, the counters
+live in the shop's PostgreSQL database (:mod:`pos.web.limit_storage`), so that a limit holds across
+every ``qrpos serve`` process on it, and in memory (per process) on SQLite.
+A refusal is 429 RATE_LIMITED with ``Retry-After``: whole seconds
 until the window ends, rounded up, never 0 (Flask-Limiter truncates, and says 0 in a window's last second).
 """
 
@@ -43,14 +45,24 @@ def retry_after_seconds(*, reset_at: float, now: float) -> int:
 def _whole_retry_after(response):
     """Runs after Flask-Limiter's header hook (registered before it, and Flask runs them in reverse).
 
-    It sets ``Retry-After`` on every answer, truncated; keep it on refusals only, rounded up.
+    It sets ``Retry-After`` on every answer, truncated; keep it on refusals only: rounded up for a
+    breached limit, and the view's own value for any other 429 or 503 (streams, the database).
     """
     if response.status_code not in (429, 503):
         response.headers.pop("Retry-After", None)
         return response
-    breached = current_app.extensions["qrpos.limiter"].current_limit if response.status_code == 429 else None
-    if breached is not None:
-        response.headers["Retry-After"] = str(retry_after_seconds(reset_at=breached.window.reset_time, now=time.time()))
+    limit = current_app.extensions["qrpos.limiter"].current_limit if response.status_code == 429 else None
+    own = getattr(response, "qrpos_retry_after", None)
+    if limit is not None and limit.breached:
+        response.headers["Retry-After"] = str(retry_after_seconds(reset_at=limit.window.reset_time, now=time.time()))
+    elif own is not None:
+        response.headers["Retry-After"] = own
+    return response
+
+
+def _remember_own_retry_after(response):
+    """Runs before Flask-Limiter's header hook (registered after it): the view's own ``Retry-After``."""
+    response.qrpos_retry_after = response.headers.get("Retry-After")
     return response
 
 
@@ -58,7 +70,21 @@ def _config(name: str):
     return lambda: current_app.config[name]
 
 
+def _choose_storage(app) -> None:
+    if app.config.get("RATELIMIT_STORAGE_URI"):
+        return
+    engine = app.extensions["qrpos.core"].db.engine
+    if engine.dialect.name == "postgresql" and app.config.get("RATELIMIT_ENABLED", True):
+        from pos.web import limit_storage  # registers the storage's scheme with `limits`
+
+        app.config["RATELIMIT_STORAGE_URI"] = limit_storage.SCHEME + "://"
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {**app.config.get("RATELIMIT_STORAGE_OPTIONS", {}), "engine": engine}
+    else:
+        app.config["RATELIMIT_STORAGE_URI"] = "memory://"
+
+
 def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
+    _choose_storage(app)
     app.after_request(_whole_retry_after)
     limiter = Limiter(
         key_func=address_key,
@@ -73,6 +99,7 @@ def init_app(app, *, credential_blueprints, sign_in_blueprint) -> Limiter:
                          methods=["POST"])(sign_in_blueprint)
     limiter.shared_limit(_config("RATELIMIT_SIGN_IN_PER_WALLET"), scope="sign-in-wallet", key_func=wallet_key,
                          methods=["POST"])(sign_in_blueprint)
+    app.after_request(_remember_own_retry_after)
     app.extensions["qrpos.limiter"] = limiter
     return limiter
 

@@ -21,6 +21,7 @@ TITLES = {
     422: _l("Please check what you entered"),
     429: _l("Slow down"),
     500: _l("Something went wrong on our side"),
+    503: _l("Back in a moment"),
 }
 
 MESSAGES = {
@@ -32,6 +33,7 @@ MESSAGES = {
     413: _l("The file or form you sent is larger than this page accepts."),
     429: _l("Too many attempts in a short time. Wait a moment, then try again."),
     500: _l("The error has been logged. Nothing was charged twice; try again in a moment."),
+    "DATABASE_UNAVAILABLE": _l("The shop's records cannot be reached just now. Try again in a few seconds."),
     "CSRF": _l("This form has expired or did not come from this page. Reload the page and try again."),
     "REQUEST_EXPIRED": _l("This payment request has expired. Ask for a new code."),
     "REQUEST_ALREADY_PAID": _l("This payment request has already been paid."),

@@ -4,7 +4,8 @@ Each event carries ``id: <seq>`` so that a reconnecting client (``Last-Event-ID`
 stopped and never misses a change. A stream wakes when its request changes, in this process or
 another one (pos.web.live), and otherwise polls as a fallback; it sends ``retry:`` first and a
 keep-alive comment while idle, and ends once the request can change no more (expired, cancelled,
-refunded) or after ``SSE_MAX_SECONDS`` (clients reconnect).
+refunded) or after ``SSE_MAX_SECONDS`` (clients reconnect). Each credential holds at most
+``SSE_MAX_PER_CREDENTIAL`` open streams (:mod:`pos.web.stream_quota`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from flask import Response, stream_with_context
 
 from pos.core import reports
 from pos.core.errors import InvalidInput
-from pos.web.jsonio import dumps
+from pos.web import stream_quota
+from pos.web.jsonio import dumps, render
 from pos.web.live.notifier import ANY, Notifier
 
 __all__ = ["DESCRIPTION", "Notifier", "frame", "last_event_id", "stream"]
@@ -59,7 +61,14 @@ def stream_feed(app, fetch, *, after: int, topics: list[str] | None = None) -> R
     """
     notifier: Notifier = app.extensions["qrpos.notifier"]
     cfg = app.config
-    first = fetch(after)
+    slot = stream_quota.take_slot(app)
+    if slot is None:
+        return too_many_streams(int(cfg["SSE_MAX_PER_CREDENTIAL"]))
+    try:
+        first = fetch(after)
+    except BaseException:
+        slot.release()
+        raise
 
     def generate():
         events, final = first
@@ -86,4 +95,11 @@ def stream_feed(app, fetch, *, after: int, topics: list[str] | None = None) -> R
                 events, final = fetch(cursor)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-    return Response(stream_with_context(generate()), mimetype="text/event-stream", headers=headers)
+    return slot.bind(Response(stream_with_context(generate()), mimetype="text/event-stream", headers=headers))
+
+
+def too_many_streams(limit: int) -> Response:
+    """429 TOO_MANY_STREAMS: this credential holds its share of streams (the API's error shape)."""
+    body = {"error": {"code": "TOO_MANY_STREAMS", "message": (
+        f"this credential already holds {limit} open event streams; close one, or try again in a few seconds")}}
+    return render(body, 429, {"Retry-After": str(stream_quota.RETRY_AFTER_SECONDS), "Cache-Control": "no-store"})

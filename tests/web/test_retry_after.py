@@ -1,7 +1,8 @@
 """Retry-After on a 429 is a whole number of seconds, rounded up, never 0 (issue 12, item 7).
 
 The limiter's clock is time.time(); the test moves it by hand so that the window's end is a
-fraction of a second away, the moment that used to give ``Retry-After: 0``.
+fraction of a second away, the moment that used to give ``Retry-After: 0``. The counters are kept in
+memory here: the shared storage on PostgreSQL keeps time by the database's clock, which the test cannot move.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import pytest
 
 from pos.web.limits import retry_after_seconds
 from tests.web.test_rate_limits import limited_client
+
+MEMORY = "memory://"
 
 
 class Clock:
@@ -26,7 +29,7 @@ class Clock:
 def test_a_429_a_moment_before_the_window_ends_says_retry_after_1(core, monkeypatch, fraction_left):
     clock = Clock(1_800_000_000.25)
     monkeypatch.setattr(time, "time", clock)
-    client = limited_client(core, RATELIMIT_PER_ADDRESS="1/second")
+    client = limited_client(core, RATELIMIT_PER_ADDRESS="1/second", RATELIMIT_STORAGE_URI=MEMORY)
     assert client.get("/api/v1/ping").status_code == 200  # the window ends at .25 + 1 s
     clock.now += 1 - fraction_left
     refused = client.get("/api/v1/ping")
@@ -37,7 +40,7 @@ def test_a_429_a_moment_before_the_window_ends_says_retry_after_1(core, monkeypa
 def test_a_429_with_more_than_a_second_left_rounds_up(core, monkeypatch):
     clock = Clock(1_800_000_000.0)
     monkeypatch.setattr(time, "time", clock)
-    client = limited_client(core, RATELIMIT_PER_ADDRESS="1/minute")
+    client = limited_client(core, RATELIMIT_PER_ADDRESS="1/minute", RATELIMIT_STORAGE_URI=MEMORY)
     assert client.get("/api/v1/ping").status_code == 200
     clock.now += 57.5
     assert client.get("/api/v1/ping").headers["Retry-After"] == "3"

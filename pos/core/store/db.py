@@ -3,7 +3,8 @@
 SQLite: WAL, ``synchronous=FULL`` (an acknowledged payment survives a power cut), a busy timeout,
 and write transactions opened with ``BEGIN IMMEDIATE`` so that a read-then-write never dies with
 "database is locked". PostgreSQL: its durable defaults; READ COMMITTED with row locks taken by the
-conditional UPDATEs, and a bounded retry on serialization failures, deadlocks and unique races.
+conditional UPDATEs, and a bounded retry on serialization failures, deadlocks and unique races; pooled
+connections are pinged before use, so the server recovers by itself when the database comes back.
 """
 
 from __future__ import annotations
@@ -38,7 +39,9 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=64, pool_pre_ping=False)
+    # pre-ping: a pooled connection is checked (one round trip) before use, so that after the server was
+    # restarted no request meets a dead connection; SQLAlchemy also drops the whole pool on a disconnect.
+    return create_engine(url, pool_size=pool_size, max_overflow=64, pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:

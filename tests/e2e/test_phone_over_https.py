@@ -28,6 +28,7 @@ from tests.web.conftest import till_staff
 expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.e2e
 LAN_NAME = "qrpos.lan"
+START_WITHIN = 60.0  # seconds for a server process to start on a busy 2-core machine (it takes ~2 s when idle)
 LOCALES = {"en": "en-US", "ja": "ja-JP", "zh_Hans": "zh-CN"}
 
 
@@ -58,7 +59,7 @@ def lan_address(server: Serve) -> str:
 def https_server(db_url, tmp_path) -> Iterator[str]:
     """``qrpos serve --https --lan`` on free ports with its certificates in a temporary folder."""
     server = Serve(db_url, "--https", "--lan", "--port", "0", "--http-port", "0", "--cert-dir", str(tmp_path / "tls"),
-                   "--webhook-interval", "0")
+                   "--webhook-interval", "0", start_within=START_WITHIN)
     try:
         assert server.url.startswith("https://")
         yield lan_address(server)
@@ -69,7 +70,7 @@ def https_server(db_url, tmp_path) -> Iterator[str]:
 @pytest.fixture
 def http_server(db_url) -> Iterator[str]:
     """``qrpos serve --lan``: plain HTTP on the LAN."""
-    server = Serve(db_url, "--lan", "--port", "0", "--webhook-interval", "0")
+    server = Serve(db_url, "--lan", "--port", "0", "--webhook-interval", "0", start_within=START_WITHIN)
     try:
         assert server.url.startswith("http://")
         yield lan_address(server)

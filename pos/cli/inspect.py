@@ -49,13 +49,21 @@ def _fail(message: str, status: int = 1) -> None:
 
 
 def read_image(path: str) -> str:
-    """The text of the QR code in the image at ``path``, read by pos.qrimage (UTF-8 payloads read right)."""
-    from pos import qrimage  # the image stack stays out of the payment core
+    """The text of the first QR code in the image at ``path``, read by the wallet's scanner pipeline: the
+    same steps (clean-up, half-size pass, rotation, inversion...) as ``qrpos-wallet scan`` and the phone
+    wallet's photo upload, so a code one of them reads, ``qrpos inspect --image`` reads too.
 
-    found = qrimage.decode(path)
+    :raises ValueError: the file is missing, is not an image, or holds no QR code (a one-line reason)
+    """
+    from wallet_app import scanner  # the image stack stays out of the payment core
+
+    try:
+        found = scanner.decode_all(scanner.read_image(path))
+    except scanner.ScanError as error:
+        raise ValueError(str(error)) from None
     if not found:
         raise ValueError(f"no QR code found in {path}")
-    return found[0]
+    return found[0].text
 
 
 def _batch(keys) -> None:
@@ -107,8 +115,8 @@ def inspect_command(ctx, payload, lang, as_json, batch, image, key_values):
             _fail("give either PAYLOAD or --image, not both", 2)
         try:
             payload = read_image(image)
-        except Exception as exc:  # OpenCV raises cv2.error, a plain Exception subclass
-            _fail(str(exc) if isinstance(exc, ValueError) else f"cannot read {image}: {exc}")
+        except ValueError as exc:
+            _fail(str(exc))
     if payload is None:
         _fail("give a PAYLOAD, --image PATH or --batch (see --help)", 2)
     if as_json:

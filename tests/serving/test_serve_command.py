@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Serve:
     """One `qrpos serve` process and the lines it printed up to its banner's end."""
 
-    def __init__(self, db_url: str, *args: str):
+    def __init__(self, db_url: str, *args: str, start_within: float = DEADLINE):
         env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1"}
         self.process = subprocess.Popen([sys.executable, "-c", "from pos.cli import main; main()", "serve", *args],
                                         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -33,7 +33,7 @@ class Serve:
         threading.Thread(target=self._read, daemon=True).start()
         self.lines = []
         while not self.lines or not self.lines[-1].startswith("  at once:"):
-            line = self._lines.get(timeout=DEADLINE)
+            line = self._lines.get(timeout=start_within)
             if line is None:
                 pytest.fail("qrpos serve stopped: " + self.process.stderr.read())
             self.lines.append(line.rstrip("\n"))

@@ -78,6 +78,16 @@ def test_an_image_without_a_code_is_no_code_found(tmp_path):
         scanner.scan(path)
 
 
+@pytest.mark.parametrize("height, width", [(1, 1), (1, 600), (600, 1), (3, 3), (19, 40), (20, 20)])
+@pytest.mark.parametrize("texture", ["flat", "noise"])
+def test_an_image_too_small_to_hold_a_code_reads_nothing_and_raises_nothing(height, width, texture):
+    rng = np.random.default_rng(height * 1000 + width)
+    image = (np.zeros((height, width, 3), np.uint8) if texture == "flat"
+             else rng.integers(0, 256, (height, width, 3), dtype=np.uint8))
+    assert decode_all(image) == []
+    assert scanner.decode_image_bytes(cv2.imencode(".png", image)[1].tobytes()) == []
+
+
 def test_a_missing_file_or_a_file_that_is_no_picture_is_unavailable(tmp_path):
     with pytest.raises(SourceUnavailable, match="no such file"):
         scanner.scan(str(tmp_path / "missing.png"))

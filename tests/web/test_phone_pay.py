@@ -200,6 +200,11 @@ def test_a_photo_without_a_code_or_a_file_that_is_no_picture_is_refused(tourist,
     junk = tourist.post("/wallet/photo", data={"photo": (io.BytesIO(b"not a picture"), "x.png")},
                         headers=csrf(tourist), content_type="multipart/form-data")
     assert error(junk)["code"] == "NOT_AN_IMAGE"
+    dot = io.BytesIO()
+    Image.new("RGB", (1, 1)).save(dot, "PNG")  # a picture, but too small to hold a code
+    tiny = tourist.post("/wallet/photo", data={"photo": (io.BytesIO(dot.getvalue()), "dot.png")},
+                        headers=csrf(tourist), content_type="multipart/form-data")
+    assert tiny.status_code == 422 and words in error(tiny)["message"]
 
 
 def test_bad_bodies_and_missing_csrf_tokens_change_nothing(tourist, world):  # noqa: F811

@@ -55,6 +55,8 @@ class Region:
 def candidates(grey: np.ndarray, limit: int = 3) -> list[Region]:
     """Up to ``limit`` code-like regions of a grey image, densest first, with a margin for the quiet zone."""
     height, width = grey.shape
+    if min(height, width) < MIN_CELLS * CELL:
+        return []  # no room for a code worth a look (and OpenCV takes a 1x1 image for a scalar)
     deviation = cv2.absdiff(grey, cv2.blur(grey, (5, 5)))
     busy = cv2.compare(deviation, _noise_level(deviation) * 2 + 1, cv2.CMP_GT)  # type: ignore[call-overload]  # a scalar threshold
     cells = (max(1, width // CELL), max(1, height // CELL))

@@ -95,9 +95,11 @@ def test_image_with_japanese_names_is_read_correctly(tmp_path):
 def test_an_image_without_a_code_or_a_missing_file_is_one_line(tmp_path):
     from PIL import Image
 
-    blank = tmp_path / "blank.png"
+    blank, dot, text = tmp_path / "blank.png", tmp_path / "dot.png", tmp_path / "notes.png"
     Image.new("RGB", (200, 200), "white").save(blank)
-    for path in (blank, tmp_path / "missing.png"):
+    Image.new("RGB", (1, 1), "black").save(dot)
+    text.write_text("not a picture")
+    for path in (blank, dot, text, tmp_path / "missing.png", tmp_path):
         result = run("--image", str(path))
         assert result.exit_code == 1
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

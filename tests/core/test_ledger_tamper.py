@@ -171,3 +171,13 @@ def test_a_transactions_entries_deleted_with_their_balances_are_named_from_the_j
                          .values(balance=accounts.c.balance - amount))
         conn.execute(delete(entries).where(entries.c.transaction_id == tx_id))
     assert _broken(core) == [f"transaction {tx_id}: in the journal but its entries are gone"]
+
+
+def test_opening_the_platform_accounts_again_opens_only_the_missing_ones(core):
+    from pos.core import ledger
+
+    with core.db.write() as conn:
+        assert ledger.open_platform_accounts(conn, ["JPY", "CNY"], core.now()) == 0
+        assert ledger.open_platform_accounts(conn, ["JPY", "XTS"], core.now()) == 4  # fx, fees, top-up, miles funding
+        assert ledger.open_platform_accounts(conn, ["XTS"], core.now()) == 0
+    assert audit(core)["ok"]

@@ -248,3 +248,14 @@ def test_a_free_standing_quote_has_no_request_and_a_same_currency_quote_is_none(
     assert (q["request_id"], q["pay"], q["rate"], q["spread_bp"]) == (None, {"amount": 4820, "currency": "CNY"},
                                                                       "0.0482", 0)
     assert payments.quote(core, wallet_id=local["wallet_id"], amount=1000, currency="JPY") is None
+
+
+def test_refunds_are_listed_by_their_time_even_when_written_out_of_order(core, shop, clock):
+    """Two servers with skewed clocks: the list follows the refunds' times, not the order of writing."""
+    wallet = yen_wallet(core)
+    paid = payments.pay(core, wallet_id=wallet["wallet_id"], payload=_request(core, shop)["payload"])
+    clock.advance(20)
+    late = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=100)
+    clock.advance(-10)
+    early = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=200)
+    assert [r["id"] for r in payments.list_refunds(core, paid["id"])] == [early["id"], late["id"]]

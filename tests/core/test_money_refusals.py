@@ -74,6 +74,9 @@ def test_an_unknown_payment_is_not_found_and_another_wallets_payment_is_hidden(c
     assert _refused(payments.get_payment, core, paid["id"], wallet_id=other["wallet_id"])[0] == "PAYMENT_NOT_FOUND"
     assert payments.get_payment(core, paid["id"], wallet_id=wallet["wallet_id"])["id"] == paid["id"]
     assert payments.get_payment(core, paid["id"], merchant_id=shop["merchant_id"])["id"] == paid["id"]
+    other_shop = ramen_shop(core, name="Other Shop")
+    assert _refused(payments.get_payment, core, paid["id"], merchant_id=other_shop["merchant_id"])[0] == (
+        "PAYMENT_NOT_FOUND")
 
 
 @pytest.mark.parametrize("miles", [-1, True, 1.0, "5"])

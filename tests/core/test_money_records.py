@@ -17,7 +17,7 @@ from pos.core.store.schema import journal, payment_requests, transactions
 
 from .worlds import jpy_cny_rate, ramen_shop, yen_wallet, yuan_wallet
 
-ID = {prefix: re.compile(rf"{prefix}_[0-9A-Za-z]{{16}}") for prefix in ("pay", "pr", "re", "qt")}
+ID = {prefix: re.compile(rf"{prefix}_[0-9A-Za-z]{{16}}") for prefix in ("pay", "pr", "re", "qt", "tx", "lnk")}
 
 
 @pytest.fixture
@@ -48,6 +48,7 @@ def _postings(core, body):
     out = []
     for tx in body["transactions"]:
         row = rows[tx["id"]]
+        assert ID["tx"].fullmatch(tx["id"]) and (row.link_id is None or ID["lnk"].fullmatch(row.link_id))
         assert (row.kind, row.currency) == (tx["kind"], tx["currency"])
         out.append((tx["kind"], tx["currency"], sorted(map(tuple, tx["legs"])), row.payment_id, row.refund_id,
                     row.link_id))

@@ -181,3 +181,17 @@ def test_opening_the_platform_accounts_again_opens_only_the_missing_ones(core):
         assert ledger.open_platform_accounts(conn, ["JPY", "XTS"], core.now()) == 4  # fx, fees, top-up, miles funding
         assert ledger.open_platform_accounts(conn, ["XTS"], core.now()) == 0
     assert audit(core)["ok"]
+
+
+def test_refund_totals_are_checked_per_payment(core):
+    shop = ramen_shop(core)
+    paid = []
+    for amount, refunds in ((1280, (500,)), (300, (100, 50)), (700, ())):
+        req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+                                      amount=amount, currency="JPY")
+        paid.append(payments.pay(core, wallet_id=yen_wallet(core)["wallet_id"], payload=req["payload"])["id"])
+        for part in refunds:
+            payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid[-1], amount=part)
+    assert audit(core)["problems"] == []
+    _tamper(core, update(payments_table).where(payments_table.c.id == paid[1]).values(refunded_amount=100))
+    assert _broken(core) == [f"payment {paid[1]}: refunded_amount 100 but refunds sum to 150"]

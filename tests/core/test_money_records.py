@@ -165,6 +165,9 @@ def test_a_refund_is_shown_with_every_field_and_listed_in_order(core, shop, cloc
         "miles_claw_shortfall": 0, "fee_back": {"amount": 4, "currency": "JPY"},
         "created_at": "2026-01-01T00:00:10Z", "payment": payment_after,
     }
+    with core.db.read() as conn:  # the request records when it last changed
+        changed = conn.execute(select(payment_requests.c.updated_at).where(payment_requests.c.id == req["id"]))
+        assert changed.scalar_one() == clock.now_us()
     clock.advance(10)
     second = payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid["id"], amount=780)
     assert second["payment"]["status"] == "refunded" and second["created_at"] == "2026-01-01T00:00:20Z"

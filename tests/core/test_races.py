@@ -187,3 +187,40 @@ def test_two_tills_charging_one_code_from_many_threads_make_exactly_one_payment(
     assert audit(core)["ok"]
     for c in till_cores:
         c.db.dispose()
+
+
+# Two refunds of one payment from two servers.
+
+
+def test_two_refunds_racing_on_postgresql_never_refund_more_than_the_payment(core, shop, db_url):
+    if core.db.is_sqlite:
+        pytest.skip("SQLite runs one writer at a time: the interleaving exists only on PostgreSQL")
+    wallet = yen_wallet(core)
+    regular = yen_wallet(core, balance=50_000)  # the shop has takings, so its balance alone would not stop a refund
+    takings = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+                                      amount=20_000, currency="JPY")
+    payments.pay(core, wallet_id=regular["wallet_id"], payload=takings["payload"])
+    paid = payments.pay(core, wallet_id=wallet["wallet_id"], payload=_request(core, shop)["payload"])
+    servers = [_other_process(core, db_url) for _ in range(2)]
+    held = RowLock(core, "SELECT id FROM payments WHERE id = :id", {"id": paid["id"]})
+
+    def refund(server):
+        try:
+            return payments.refund(server, merchant_id=shop["merchant_id"], payment_id=paid["id"],
+                                   amount=700)["amount"]
+        except QrposError as error:
+            return error.code
+
+    with ThreadPoolExecutor(2) as pool:
+        try:
+            results = [pool.submit(refund, s) for s in servers]
+            _wait_for_lock_waiters(core, 2)
+        finally:
+            held.release()
+        outcome = sorted(str(r.result(timeout=60)) for r in results)
+    assert outcome == ["700", "REFUND_EXCEEDS_PAYMENT"]
+    assert payments.get_payment(core, paid["id"])["refunded"]["amount"] == 700
+    assert parties.wallet_summary(core, wallet["wallet_id"])["balance"]["amount"] == 10_000 - 1280 + 700
+    assert audit(core)["ok"]
+    for s in servers:
+        s.db.dispose()

@@ -51,8 +51,9 @@ def _broken(core) -> list[str]:
 
 def test_a_clean_book_passes_with_its_counts(core, book):
     report = audit(core)
-    counts = f"{report['transactions']} transactions, {report['entries']} entries"
-    assert report["summary"].startswith(f"ledger OK: {counts}")
+    counts = f"{report['transactions']} transactions, {report['entries']} entries, {report['journal_records']}"
+    assert report["summary"] == (f"ledger OK: {counts} journal records; every currency sums to zero, balances match "
+                                 "their entries, the journal chain is intact")
     assert report["transactions"] >= 3 and report["entries"] >= 2 * report["transactions"]
 
 
@@ -195,3 +196,9 @@ def test_refund_totals_are_checked_per_payment(core):
     assert audit(core)["problems"] == []
     _tamper(core, update(payments_table).where(payments_table.c.id == paid[1]).values(refunded_amount=100))
     assert _broken(core) == [f"payment {paid[1]}: refunded_amount 100 but refunds sum to 150"]
+
+
+def test_a_balance_given_to_an_account_that_never_had_an_entry_is_named(core, book):
+    unused = "platform:fx:EUR"
+    _tamper(core, update(accounts).where(accounts.c.id == unused).values(balance=5))
+    assert _broken(core) == [f"account {unused}: stored balance 5 but entries sum to 0"]

@@ -226,3 +226,15 @@ def test_a_refund_over_what_is_left_after_partial_refunds_is_refused(core, shop)
     with pytest.raises(RefundExceedsPayment):
         _refund(core, shop, paid, 81)
     assert _refund(core, shop, paid, 80)["payment"]["status"] == "refunded"
+
+
+def test_a_payment_made_wholly_with_miles_is_refunded_in_miles_in_parts(core, shop):
+    wallet = yen_wallet(core, balance=0, miles=2000)
+    paid = _pay(core, shop, wallet, miles=1280)  # no cash at all: nothing to convert or earn
+    first = _refund(core, shop, paid, 1000)
+    assert (first["miles_back"], first["cash_back"]["amount"], first["fee_back"]["amount"]) == (1000, 0, 9)
+    rest = _refund(core, shop, paid, 280)
+    assert (rest["miles_back"], rest["cash_back"]["amount"], rest["fee_back"]["amount"]) == (280, 0, 3)
+    assert _wallet(core, wallet) == (0, 2000)
+    assert _merchant_and_fees(core, shop) == [0, 0]
+    assert audit(core)["ok"]

@@ -132,6 +132,9 @@ def test_a_payer_and_the_sweeper_racing_on_postgresql_leave_the_request_paid(cor
 # Two tills charge one consumer-presented payment code.
 
 
+USED = "PAYMENT_CODE_USED: payment code was already used; ask for a new one"
+
+
 def _two_tills(core, shop):
     second = parties.create_terminal(core, merchant_id=shop["merchant_id"], label="Till 2")
     return [shop["terminal_id"], second["terminal_id"]]
@@ -142,7 +145,7 @@ def _charge(till_core, shop, terminal_id, code):
         return payments.charge(till_core, merchant_id=shop["merchant_id"], terminal_id=terminal_id, code=code,
                                amount=1280, currency="JPY")["status"]
     except QrposError as error:
-        return error.code
+        return f"{error.code}: {error}"
 
 
 def test_two_tills_charging_one_code_at_once_on_postgresql_make_exactly_one_payment(core, shop, db_url):
@@ -160,7 +163,7 @@ def test_two_tills_charging_one_code_at_once_on_postgresql_make_exactly_one_paym
         finally:
             held.release()
         outcome = sorted(f.result(timeout=60) for f in charges)
-    assert outcome == ["PAYMENT_CODE_USED", "paid"]
+    assert outcome == [USED, "paid"]
     assert _payments_of(core, wallet["wallet_id"]) == 1
     assert parties.wallet_summary(core, wallet["wallet_id"])["balance"]["amount"] == 10_000 - 1280
     assert audit(core)["ok"]
@@ -181,7 +184,7 @@ def test_two_tills_charging_one_code_from_many_threads_make_exactly_one_payment(
 
     with ThreadPoolExecutor(len(tills)) as pool:
         outcome = sorted(pool.map(attempt, range(len(tills))))
-    assert outcome == ["PAYMENT_CODE_USED"] * (len(tills) - 1) + ["paid"]
+    assert outcome == [USED] * (len(tills) - 1) + ["paid"]
     assert _payments_of(core, wallet["wallet_id"]) == 1
     assert parties.wallet_summary(core, wallet["wallet_id"])["balance"]["amount"] == 10_000 - 1280
     assert audit(core)["ok"]

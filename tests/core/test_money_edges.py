@@ -238,3 +238,21 @@ def test_a_payment_made_wholly_with_miles_is_refunded_in_miles_in_parts(core, sh
     assert _wallet(core, wallet) == (0, 2000)
     assert _merchant_and_fees(core, shop) == [0, 0]
     assert audit(core)["ok"]
+
+
+def test_the_fee_is_exactly_one_percent_of_a_round_price(core, shop):
+    wallet = yen_wallet(core, balance=20_000)
+    assert _pay(core, shop, wallet, amount=10_000)["fee"]["amount"] == 100
+    assert _pay(core, shop, wallet, amount=9_999)["fee"]["amount"] == 99  # 99.99, rounded down
+
+
+def test_a_tourist_paying_wholly_with_miles_is_charged_nothing_in_yuan(core, shop):
+    jpy_cny_rate(core)
+    tourist = yuan_wallet(core, miles=2000)
+    paid = _pay(core, shop, tourist, miles=1280)
+    assert paid["charged"] == {"amount": 0, "currency": "CNY"} and paid["cash"]["amount"] == 0
+    assert _wallet(core, tourist) == (100_000, 2000 - 1280)
+    back = _refund(core, shop, paid, 1280)
+    assert back["cash_back"] == {"amount": 0, "currency": "CNY"} and back["miles_back"] == 1280
+    assert _wallet(core, tourist) == (100_000, 2000)
+    assert audit(core)["ok"]

@@ -256,3 +256,13 @@ def test_a_tourist_paying_wholly_with_miles_is_charged_nothing_in_yuan(core, sho
     assert back["cash_back"] == {"amount": 0, "currency": "CNY"} and back["miles_back"] == 1280
     assert _wallet(core, tourist) == (100_000, 2000)
     assert audit(core)["ok"]
+
+
+def test_a_shop_without_miles_gives_none_and_one_mile_per_yen_gives_one_for_one_yen(core):
+    plain = ramen_shop(core, name="Plain Shop", miles_earn_per=None)
+    generous = ramen_shop(core, name="Generous Shop", miles_earn_per=1)
+    wallet = yen_wallet(core)
+    assert _pay(core, plain, wallet, amount=5000)["miles_earned"] == 0
+    assert _pay(core, generous, wallet, amount=1)["miles_earned"] == 1
+    assert _pay(core, generous, wallet, amount=2)["miles_earned"] == 2
+    assert _wallet(core, wallet) == (10_000 - 5003, 3)

@@ -145,6 +145,7 @@ def test_a_payment_is_shown_with_every_field_and_read_back_the_same(core, shop, 
     events = request_events(core, request_id=req["id"], merchant_id=shop["merchant_id"])["events"]
     by_type = {e["type"]: e for _, e in events}
     assert by_type["payment_request.paid"]["data"] == {"id": req["id"], "status": "paid", "payment_id": paid["id"]}
+    assert by_type["payment_request.paid"]["payment_id"] == paid["id"]
     assert by_type["payment.succeeded"]["data"] == paid
     assert by_type["payment.succeeded"]["payment_id"] == paid["id"]
 

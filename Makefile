@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean translations
+.PHONY: demo test bench mutate clean translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,5 +37,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/scanner.py
 	$(BIN)/python benchmarks/live_status.py
 
+# Mutation testing of the money paths (docs/mutation.md); not part of CI. SQLite only, 2 workers.
+# One module: make mutate MUTANTS='pos.core.payments.refunds*'
+MUTANTS ?=
+mutate: $(STAMP)
+	$(BIN)/pip install -q -e '.[test,dev]'
+	env -u QRPOS_TEST_DATABASE_URL $(BIN)/mutmut run --max-children 2 $(MUTANTS)
+	$(BIN)/python scripts/mutation_score.py
+
 clean:
-	rm -rf $(VENV) instance .pytest_cache .hypothesis
+	rm -rf $(VENV) instance .pytest_cache .hypothesis mutants

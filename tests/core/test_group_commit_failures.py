@@ -8,7 +8,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from pos.core import parties, payments
 from pos.core.errors import QrposError
@@ -165,3 +165,31 @@ def test_a_refund_whose_commit_fails_leaves_the_payment_as_it_was(core, sale, fa
     assert payments.list_refunds(core, paid["id"]) == []
     assert parties.wallet_summary(core, wallets[0])["balance"]["amount"] == 4000
     assert audit(core)["ok"]
+
+
+def test_a_bug_in_one_unit_of_a_batch_costs_the_others_no_second_commit(core, sale):
+    """The buggy unit is rolled back to its savepoint; the batch still commits once, the others in it."""
+    wallets, reqs = sale
+    commits = [0]
+    event.listen(core.db.engine, "commit", lambda conn: commits.__setitem__(0, commits[0] + 1))
+    started, release = threading.Event(), threading.Event()
+
+    def blocker(conn):
+        started.set()
+        release.wait(30)
+
+    def buggy(conn):
+        raise ZeroDivisionError("a bug")
+
+    holder = threading.Thread(target=core.db.transact, args=(blocker,))
+    holder.start()
+    assert started.wait(30)
+    with ThreadPoolExecutor(PAYERS + 1) as pool:
+        bad = pool.submit(core.db.transact, buggy)
+        good = [pool.submit(payments.pay, core, wallet_id=wallets[i], payload=reqs[i]["payload"]) for i in range(2)]
+        assert core.db._group.wait_for_queue(3)
+        release.set()
+        assert isinstance(bad.exception(timeout=60), ZeroDivisionError)
+        assert [g.result(timeout=60)["status"] for g in good] == ["paid", "paid"]
+    holder.join(30)
+    assert commits[0] == 2  # the blocker's, then one for the batch: nobody was rerun alone

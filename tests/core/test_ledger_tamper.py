@@ -51,8 +51,9 @@ def _broken(core) -> list[str]:
 
 def test_a_clean_book_passes_with_its_counts(core, book):
     report = audit(core)
-    counts = f"{report['transactions']} transactions, {report['entries']} entries"
-    assert report["summary"].startswith(f"ledger OK: {counts}")
+    counts = f"{report['transactions']} transactions, {report['entries']} entries, {report['journal_records']}"
+    assert report["summary"] == (f"ledger OK: {counts} journal records; every currency sums to zero, balances match "
+                                 "their entries, the journal chain is intact")
     assert report["transactions"] >= 3 and report["entries"] >= 2 * report["transactions"]
 
 
@@ -171,3 +172,33 @@ def test_a_transactions_entries_deleted_with_their_balances_are_named_from_the_j
                          .values(balance=accounts.c.balance - amount))
         conn.execute(delete(entries).where(entries.c.transaction_id == tx_id))
     assert _broken(core) == [f"transaction {tx_id}: in the journal but its entries are gone"]
+
+
+def test_opening_the_platform_accounts_again_opens_only_the_missing_ones(core):
+    from pos.core import ledger
+
+    with core.db.write() as conn:
+        assert ledger.open_platform_accounts(conn, ["JPY", "CNY"], core.now()) == 0
+        assert ledger.open_platform_accounts(conn, ["JPY", "XTS"], core.now()) == 4  # fx, fees, top-up, miles funding
+        assert ledger.open_platform_accounts(conn, ["XTS"], core.now()) == 0
+    assert audit(core)["ok"]
+
+
+def test_refund_totals_are_checked_per_payment(core):
+    shop = ramen_shop(core)
+    paid = []
+    for amount, refunds in ((1280, (500,)), (300, (100, 50)), (700, ())):
+        req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+                                      amount=amount, currency="JPY")
+        paid.append(payments.pay(core, wallet_id=yen_wallet(core)["wallet_id"], payload=req["payload"])["id"])
+        for part in refunds:
+            payments.refund(core, merchant_id=shop["merchant_id"], payment_id=paid[-1], amount=part)
+    assert audit(core)["problems"] == []
+    _tamper(core, update(payments_table).where(payments_table.c.id == paid[1]).values(refunded_amount=100))
+    assert _broken(core) == [f"payment {paid[1]}: refunded_amount 100 but refunds sum to 150"]
+
+
+def test_a_balance_given_to_an_account_that_never_had_an_entry_is_named(core, book):
+    unused = "platform:fx:EUR"
+    _tamper(core, update(accounts).where(accounts.c.id == unused).values(balance=5))
+    assert _broken(core) == [f"account {unused}: stored balance 5 but entries sum to 0"]

@@ -226,3 +226,43 @@ def test_a_refund_over_what_is_left_after_partial_refunds_is_refused(core, shop)
     with pytest.raises(RefundExceedsPayment):
         _refund(core, shop, paid, 81)
     assert _refund(core, shop, paid, 80)["payment"]["status"] == "refunded"
+
+
+def test_a_payment_made_wholly_with_miles_is_refunded_in_miles_in_parts(core, shop):
+    wallet = yen_wallet(core, balance=0, miles=2000)
+    paid = _pay(core, shop, wallet, miles=1280)  # no cash at all: nothing to convert or earn
+    first = _refund(core, shop, paid, 1000)
+    assert (first["miles_back"], first["cash_back"]["amount"], first["fee_back"]["amount"]) == (1000, 0, 9)
+    rest = _refund(core, shop, paid, 280)
+    assert (rest["miles_back"], rest["cash_back"]["amount"], rest["fee_back"]["amount"]) == (280, 0, 3)
+    assert _wallet(core, wallet) == (0, 2000)
+    assert _merchant_and_fees(core, shop) == [0, 0]
+    assert audit(core)["ok"]
+
+
+def test_the_fee_is_exactly_one_percent_of_a_round_price(core, shop):
+    wallet = yen_wallet(core, balance=20_000)
+    assert _pay(core, shop, wallet, amount=10_000)["fee"]["amount"] == 100
+    assert _pay(core, shop, wallet, amount=9_999)["fee"]["amount"] == 99  # 99.99, rounded down
+
+
+def test_a_tourist_paying_wholly_with_miles_is_charged_nothing_in_yuan(core, shop):
+    jpy_cny_rate(core)
+    tourist = yuan_wallet(core, miles=2000)
+    paid = _pay(core, shop, tourist, miles=1280)
+    assert paid["charged"] == {"amount": 0, "currency": "CNY"} and paid["cash"]["amount"] == 0
+    assert _wallet(core, tourist) == (100_000, 2000 - 1280)
+    back = _refund(core, shop, paid, 1280)
+    assert back["cash_back"] == {"amount": 0, "currency": "CNY"} and back["miles_back"] == 1280
+    assert _wallet(core, tourist) == (100_000, 2000)
+    assert audit(core)["ok"]
+
+
+def test_a_shop_without_miles_gives_none_and_one_mile_per_yen_gives_one_for_one_yen(core):
+    plain = ramen_shop(core, name="Plain Shop", miles_earn_per=None)
+    generous = ramen_shop(core, name="Generous Shop", miles_earn_per=1)
+    wallet = yen_wallet(core)
+    assert _pay(core, plain, wallet, amount=5000)["miles_earned"] == 0
+    assert _pay(core, generous, wallet, amount=1)["miles_earned"] == 1
+    assert _pay(core, generous, wallet, amount=2)["miles_earned"] == 2
+    assert _wallet(core, wallet) == (10_000 - 5003, 3)

@@ -56,6 +56,6 @@ def test_a_quote_for_a_price_in_another_currency_does_not_pay_this_request(core,
     with pytest.raises(QrposError) as error:
         payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=euro_quote["id"])
     assert error.value.code == "QUOTE_NOT_FOUND"
-    yen_quote = payments.quote(core, wallet_id=tourist["wallet_id"], amount=1, currency="JPY")  # any amount: a rate
+    yen_quote = payments.quote(core, wallet_id=tourist["wallet_id"], amount=1000, currency="JPY")  # this very price
     paid = payments.pay(core, wallet_id=tourist["wallet_id"], payload=req["payload"], quote_id=yen_quote["id"])
     assert paid["charged"] == {"amount": 4831, "currency": "CNY"}

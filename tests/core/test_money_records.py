@@ -163,7 +163,7 @@ def test_a_refund_is_shown_with_every_field_and_listed_in_order(core, shop, cloc
     assert first == {
         "id": first["id"], "object": "refund", "payment_id": paid["id"], "status": "succeeded", "amount": 500,
         "currency": "JPY", "cash_back": {"amount": 2446, "currency": "CNY"}, "miles_back": 0, "miles_clawed": 2,
-        "miles_claw_shortfall": 0, "fee_back": {"amount": 4, "currency": "JPY"},
+        "miles_claw_shortfall": 0, "fee_back": {"amount": 4, "currency": "JPY"}, "approved_by": None,
         "created_at": "2026-01-01T00:00:10Z", "payment": payment_after,
     }
     with core.db.read() as conn:  # the request records when it last changed

@@ -226,7 +226,7 @@ def test_a_bad_idempotency_key_is_refused_before_anything_happens(core, shop, ke
     wallet = yen_wallet(core)
     req = _request(core, shop)
     assert _refused(payments.pay, core, wallet_id=wallet["wallet_id"], payload=req["payload"], idempotency_key=key) == (
-        "INVALID_IDEMPOTENCY_KEY", "an idempotency key is 1-255 printable characters")
+        "INVALID_IDEMPOTENCY_KEY", "an idempotency key is 1-255 printable ASCII characters, no space at either end")
     assert payments.get_request(core, req["id"])["status"] == "awaiting_payment"
 
 

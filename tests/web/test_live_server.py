@@ -174,7 +174,7 @@ def test_the_worker_sends_what_was_queued_before_it_started(db_url, receiver):
         assert event["type"] == "payment_request.created" and event["request_id"] == request["id"]
     finally:
         worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=DEADLINE) == 0, worker.stderr.read()
+        assert worker.wait(timeout=3 * DEADLINE) == 0, worker.stderr.read()  # a loaded CI machine is slow to stop
         worker.stderr.close()
         core.db.dispose()
 

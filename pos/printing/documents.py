@@ -104,7 +104,7 @@ class Receipt:
         object.__setattr__(self, "items", tuple(self.items))
         object.__setattr__(self, "refunds", tuple(self.refunds))
         if self.total.minor <= 0:
-            raise InvalidDocument("a receipt's total must be positive", code="INVALID_RECEIPT")
+            raise InvalidDocument("a receipt's total must be positive")
         if self.items and sum(i.total.minor for i in self.items) != self.total.minor:
             raise InvalidDocument("the items do not add up to the total")
         if any(i.unit_price.currency != self.total.currency for i in self.items):

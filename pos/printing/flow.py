@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 
 from pos import qrimage
-from pos.printing.fonts import add_fonts, check_glyphs, clean, use_font
+from pos.printing.fonts import add_fonts, check_glyphs, clean, fonts_needed, use_font
 
 PT = 25.4 / 72  # millimetres per point
 LEADING = 1.45  # line height as a multiple of the font size
@@ -66,9 +66,9 @@ _UNITS = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9ff
 
 
 @contextmanager
-def new_pdf(title: str, lang: str) -> Iterator[FPDF]:
-    """An empty millimetre-based PDF with our fonts, no automatic page breaks and its metadata set; the font
-    files fpdf2 keeps open (it reads them lazily) are closed when the block ends."""
+def new_pdf(title: str, lang: str, blocks: Iterable[Block]) -> Iterator[FPDF]:
+    """An empty millimetre-based PDF with the fonts ``blocks`` need, no automatic page breaks and its metadata
+    set; the font files fpdf2 keeps open (it reads them lazily) are closed when the block ends."""
     pdf = FPDF(unit="mm")
     try:
         pdf.set_auto_page_break(False)
@@ -76,7 +76,7 @@ def new_pdf(title: str, lang: str) -> Iterator[FPDF]:
         pdf.set_title(title)
         pdf.set_lang(lang)
         pdf.set_creator("qrpos")
-        add_fonts(pdf)
+        add_fonts(pdf, fonts_needed(texts(blocks)))
         yield pdf
     finally:
         close_fonts(pdf)
@@ -90,14 +90,20 @@ def close_fonts(pdf: FPDF) -> None:
             ttfont.close()
 
 
-def check(blocks: Iterable[Block]) -> None:
-    """Raise MissingGlyphError for the first text that a font cannot print, before anything is drawn."""
+def texts(blocks: Iterable[Block]) -> Iterator[tuple[str, str]]:
+    """Every (text, language) the blocks print."""
     for block in blocks:
         if isinstance(block, Text):
-            check_glyphs(block.text, block.lang)
+            yield block.text, block.lang
         elif isinstance(block, Pair):
-            check_glyphs(block.left, block.lang)
-            check_glyphs(block.right, block.lang)
+            yield block.left, block.lang
+            yield block.right, block.lang
+
+
+def check(blocks: Iterable[Block]) -> None:
+    """Raise MissingGlyphError for the first text that a font cannot print, before anything is drawn."""
+    for text, lang in texts(blocks):
+        check_glyphs(text, lang)
 
 
 def wrap(pdf: FPDF, text: str, width: float) -> list[str]:

@@ -8,6 +8,7 @@ character maps first, and a missing glyph is an error that names the character.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
@@ -65,14 +66,26 @@ def check_glyphs(text: str, lang: str = "en") -> str:
     return text
 
 
-def add_fonts(pdf: FPDF) -> None:
-    """Register both fonts on ``pdf`` (fonts cannot be shared between FPDF objects: subsetting mutates them)."""
-    for family, path in FONT_FILES.items():
-        pdf.add_font(family, fname=path)
+def fonts_needed(texts: Iterable[tuple[str, str]]) -> set[str]:
+    """The font families that printing these (text, language) pairs uses: each language's own font, and
+    the other one only where a text has characters its own font lacks. Loading a font costs 0.1-0.4 s."""
+    needed = set()
+    for text, lang in texts:
+        primary, fallback = FONTS_FOR[lang]
+        needed.add(primary)
+        if any(not _printable(c, (primary,)) for c in clean(text)):
+            needed.add(fallback)
+    return needed
+
+
+def add_fonts(pdf: FPDF, families: Iterable[str] = tuple(FONT_FILES)) -> None:
+    """Register fonts on ``pdf`` (fonts cannot be shared between FPDF objects: subsetting mutates them)."""
+    for family in sorted(families):
+        pdf.add_font(family, fname=FONT_FILES[family])
 
 
 def use_font(pdf: FPDF, lang: str, size: float) -> None:
-    """Select the font that prints ``lang``, with the other one as fallback for the glyphs it lacks."""
+    """Select the font that prints ``lang``, with the other one (when loaded) as fallback for glyphs it lacks."""
     primary, fallback = FONTS_FOR[lang]
     pdf.set_font(primary, size=size)
-    pdf.set_fallback_fonts([fallback], exact_match=False)
+    pdf.set_fallback_fonts([fallback] if fallback in pdf.fonts else [], exact_match=False)

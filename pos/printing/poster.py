@@ -41,7 +41,7 @@ def render_poster(poster: Poster, paper: Literal["A4", "A5"] = "A4") -> bytes:
     blocks = poster_blocks(poster, paper)
     check(blocks)
     margin = 15 * width / PAPER["A4"][0]
-    with new_pdf(f"{poster.shop.name} · {labels.label('en', 'scan_to_pay')}", poster.shop.language) as pdf:
+    with new_pdf(f"{poster.shop.name} · {labels.label('en', 'scan_to_pay')}", poster.shop.language, blocks) as pdf:
         column = Column(pdf, margin, width - 2 * margin)
         used = column.height(blocks)
         if used > height - 2 * margin:

@@ -27,10 +27,11 @@ def receipt_blocks(receipt: Receipt, lang: str) -> list[Block]:
     def money(amount: Money) -> str:
         return labels.money(amount, lang)
 
-    blocks: list[Block] = [Text(shop.name, "en", 12, "C"), Text(shop.name_local, shop.language, 12, "C")]
+    # Latin text is set in the reader's font, so one typeface carries a receipt; the local name in its own.
+    blocks: list[Block] = [Text(shop.name, lang, 12, "C"), Text(shop.name_local, shop.language, 12, "C")]
     where = " · ".join(p for p in (shop.store_name, shop.terminal_label) if p)
     if where:
-        blocks.append(Text(where, "en", 7.5, "C"))
+        blocks.append(Text(where, lang, 7.5, "C"))
     blocks += [Gap(1.5), Text(say("receipt"), lang, 10, "C"),
                Text(labels.when(receipt.paid_at, shop.time_zone, lang), lang, 7.5, "C"), Rule()]
     blocks += _items(receipt, lang)
@@ -98,7 +99,7 @@ def render_receipt(receipt: Receipt, lang: str = "en") -> bytes:
     lang = labels.language(lang)
     blocks = receipt_blocks(receipt, lang)
     check(blocks)
-    with new_pdf(f"{labels.label(lang, 'receipt')} {receipt.payment_id}", lang) as pdf:
+    with new_pdf(f"{labels.label(lang, 'receipt')} {receipt.payment_id}", lang, blocks) as pdf:
         column = Column(pdf, MARGIN, WIDTH - 2 * MARGIN)
         pdf.add_page(format=(WIDTH, column.height(blocks) + 2 * MARGIN + 2))
         column.draw(blocks, MARGIN)

@@ -141,3 +141,13 @@ def test_only_english_japanese_and_chinese_are_printed_and_times_must_be_aware()
         render_receipt(replace(TOURIST, paid_at=datetime(2026, 1, 5, 12, 34), refunds=()), "en")
     with pytest.raises(PrintingError, match="unknown time zone"):
         render_receipt(replace(TOURIST, shop=replace(RAMEN, time_zone="Mars/Olympus")), "en")
+
+
+def embedded_fonts(pdf: bytes) -> set[str]:
+    [page] = pypdf.PdfReader(io.BytesIO(pdf)).pages
+    return {str(font["/BaseFont"]).split("+")[-1] for font in page["/Resources"]["/Font"].values()}
+
+
+def test_a_receipt_embeds_only_the_fonts_its_text_needs(receipts):
+    assert embedded_fonts(receipts["ja"]) == {"QrposGothicJP"}  # kana, kanji and Latin in one face
+    assert embedded_fonts(receipts["zh"]) == {"QrposGothicJP", "NotoSansSC"}  # 渋 is Japanese

@@ -42,7 +42,7 @@ class QrposError(Exception):
         if code is not None:
             self.code = code
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
 
 

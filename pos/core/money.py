@@ -147,7 +147,7 @@ class Money:
         """Format for people through Babel in the viewer's locale (¥1,200, CN¥88.80...)."""
         return format_currency(self.decimal(), self.currency, locale=locale)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, int | str]:
         return {"amount": self.minor, "currency": self.currency}
 
     def __str__(self) -> str:

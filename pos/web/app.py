@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from apiflask import APIFlask
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.routing import BaseConverter
 
 HERE = Path(__file__).resolve().parent
@@ -31,7 +32,8 @@ def build_app(test_config: dict | None = None) -> APIFlask:
     if test_config is not None:
         app.config.update(test_config)
     config.ensure_secret_key(app)
-    app.json.ensure_ascii = False
+    if isinstance(app.json, DefaultJSONProvider):
+        app.json.ensure_ascii = False  # names in Japanese and Chinese stay readable in JSON
     app.extensions["qrpos.core"] = app.config["CORE"] or _open_core(app.config["DATABASE_URL"])
     app.extensions["qrpos.notifier"] = Notifier()
     live.init_app(app)  # what wakes the event streams: LISTEN/NOTIFY, a SQLite watcher, or each request

@@ -16,6 +16,7 @@ from pos.core.errors import InvalidAmount, InvalidInput, NotFound
 from pos.core.parties.merchants import shop_rows
 from pos.core.platform.context import Core
 from pos.core.platform.unit_of_work import UnitOfWork
+from pos.core.shapes import View
 from pos.core.store.schema import sale_items, sales
 
 MAX_LINES = 100
@@ -44,7 +45,7 @@ def _check_line(line: Line) -> None:
 
 
 def create_sale(core: Core, *, merchant_id: str, terminal_id: str, lines: list[Line],
-                staff_id: str | None = None) -> dict:
+                staff_id: str | None = None) -> View:
     """Record a cart; returns ``{"id", "total", "currency", "lines"}``. Nothing is charged yet."""
     if not lines or len(lines) > MAX_LINES:
         raise InvalidInput(f"a sale has 1-{MAX_LINES} lines", code="EMPTY_SALE")
@@ -54,7 +55,7 @@ def create_sale(core: Core, *, merchant_id: str, terminal_id: str, lines: list[L
     if total > MAX_TOTAL:
         raise InvalidAmount("the sale's total is too large")
 
-    def effect(uow: UnitOfWork) -> dict:
+    def effect(uow: UnitOfWork) -> View:
         conn = uow.conn
         merchant, _terminal = shop_rows(conn, merchant_id, terminal_id)
         now, sale_id = uow.now, uow.ids.new("sale", 16)
@@ -71,7 +72,7 @@ def create_sale(core: Core, *, merchant_id: str, terminal_id: str, lines: list[L
     return core.transact(effect)
 
 
-def sale_view(conn: Connection, sale_id: str, merchant_id: str | None = None) -> dict:
+def sale_view(conn: Connection, sale_id: str, merchant_id: str | None = None) -> View:
     row = conn.execute(select(sales).where(sales.c.id == sale_id)).first()
     if row is None or (merchant_id is not None and row.merchant_id != merchant_id):
         raise NotFound(f"sale {sale_id} does not exist", code="SALE_NOT_FOUND")
@@ -84,6 +85,6 @@ def sale_view(conn: Connection, sale_id: str, merchant_id: str | None = None) ->
     }
 
 
-def get_sale(core: Core, sale_id: str, *, merchant_id: str | None = None) -> dict:
+def get_sale(core: Core, sale_id: str, *, merchant_id: str | None = None) -> View:
     with core.db.read() as conn:
         return sale_view(conn, sale_id, merchant_id)

@@ -54,7 +54,7 @@ def append(conn: Connection, kind: str, body: Mapping[str, object], now_us: int)
         {"seq": seq, "kind": kind, "body": text, "prev_hash": head.hash, "hash": digest, "created_at": now_us},
     )
     _MOVE_HEAD.rowcount(conn, {"new_seq": seq, "new_hash": digest})
-    return seq
+    return int(seq)
 
 
 def records(conn: Connection) -> Iterator[Row[Any]]:

@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from pos.core.payments import states
 from pos.core.platform.context import Core
 from pos.core.platform.webhooks import event_view
+from pos.core.shapes import View
 from pos.core.store.schema import events, payment_requests
 
 
 def terminal_events(core: Core, *, merchant_id: str, terminal_id: str, after_seq: int = 0,
-                    limit: int = 100) -> list[tuple[int, dict]]:
+                    limit: int = 100) -> list[tuple[int, View]]:
     with core.db.read() as conn:
         rows = conn.execute(
             select(events).join(payment_requests, payment_requests.c.id == events.c.request_id)
@@ -27,7 +28,7 @@ def terminal_events(core: Core, *, merchant_id: str, terminal_id: str, after_seq
     return [(r.seq, event_view(r)) for r in rows]
 
 
-def terminal_state(core: Core, *, merchant_id: str, terminal_id: str) -> dict:
+def terminal_state(core: Core, *, merchant_id: str, terminal_id: str) -> View:
     """Where a screen joining now starts: the feed's cursor and the request still open, if any."""
     with core.db.read() as conn:
         cursor = conn.execute(select(func.max(events.c.seq)).where(events.c.merchant_id == merchant_id)).scalar()

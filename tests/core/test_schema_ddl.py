@@ -38,14 +38,14 @@ def ddl(dialect: Dialect) -> str:
 
 @pytest.mark.parametrize("name", sorted(DIALECTS))
 def test_the_tables_emit_exactly_the_ddl_of_the_snapshot(name):
-    assert ddl(DIALECTS[name]) == (SNAPSHOTS / f"{name}.sql").read_text()
+    assert ddl(DIALECTS[name]) == (SNAPSHOTS / f"{name}.txt").read_text()
 
 
 def test_the_snapshot_covers_every_table():
     assert len(metadata.tables) == 28
-    assert all(f"CREATE TABLE {name} " in (SNAPSHOTS / "sqlite.sql").read_text() for name in metadata.tables)
+    assert all(f"CREATE TABLE {name} " in (SNAPSHOTS / "sqlite.txt").read_text() for name in metadata.tables)
 
 
 if __name__ == "__main__":
     for dialect_name, dialect in DIALECTS.items():
-        (SNAPSHOTS / f"{dialect_name}.sql").write_text(ddl(dialect))
+        (SNAPSHOTS / f"{dialect_name}.txt").write_text(ddl(dialect))

@@ -3,7 +3,8 @@ file, browser contexts at phone and tablet size in the three languages, the tour
 the wallet's sign-in and the cashier ringing up a sale.
 
 Shared by ``test_phone_wallet`` (the app in a thread) and ``test_phone_over_https`` (``qrpos serve`` over
-HTTPS on a LAN name); ``test_qrscan`` films its codes with the same camera.
+HTTPS on a LAN name), with their fixtures in ``conftest.py``; ``test_qrscan`` films its codes with the same
+camera.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import pytest
 from pos import qrimage
 from pos.core import payments, reports
 from tests.core.worlds import jpy_cny_rate, ramen_shop, yuan_wallet
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.chromium import launch
 from tests.e2e.test_checkout_page import sign_in as till_sign_in
 from tests.web.conftest import till_staff
 
@@ -29,11 +30,6 @@ TABLET = {"viewport": {"width": 1024, "height": 768}}
 LOCALES = {"en": "en-US", "ja": "ja-JP", "zh_Hans": "zh-CN"}
 PAID = {"en": "Paid", "ja": "支払い完了", "zh_Hans": "支付成功"}
 TILL_PAID = {"en": "Paid. Thank you!", "ja": "支払い完了", "zh_Hans": "支付成功"}
-
-
-def launch(playwright, *extra: str):
-    """Debian's Chromium with the project's arguments and ``extra`` ones."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra])
 
 
 def fake_camera_browser(playwright, camera_file: Path):

@@ -24,31 +24,15 @@ from tests.e2e.phone_and_till import (
     TABLET,
     TILL_PAID,
     expect,
-    fake_camera_browser,
     film_screenshot,
     new_context,
     ring_up,
-    tourist_at_the_ramen_shop,
     wallet_sign_in,
-    write_y4m,
 )
 from tests.serving.test_serve_command import Serve
 
 pytestmark = pytest.mark.e2e
 START_WITHIN = 60.0  # seconds for a server process to start on a busy 2-core machine (it takes ~2 s when idle)
-
-
-@pytest.fixture(scope="module")
-def camera_file(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("https-camera") / "camera.y4m"
-
-
-@pytest.fixture(scope="module")
-def lan_browser(playwright, camera_file):
-    write_y4m(camera_file, "nothing yet")
-    browser = fake_camera_browser(playwright, camera_file)
-    yield browser
-    browser.close()
 
 
 @contextmanager
@@ -78,11 +62,6 @@ def http_server(db_url) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture
-def shop_world(core):
-    return tourist_at_the_ramen_shop(core)
-
-
 def context(browser, lang: str, size: dict):
     # Certificate errors are ignored in these tests' contexts only: the test CA is not in Chromium's store
     # and the LAN name is not in the certificate. A phone trusts the CA from /trust instead (docs/https.md).
@@ -99,12 +78,12 @@ def screen_qr(till, tmp_path: Path, req: dict) -> Path:
 
 @pytest.mark.parametrize("lang", ["en", "ja", "zh_Hans"])
 def test_a_phone_on_the_lan_scans_the_tills_qr_over_https_pays_in_cny_and_the_till_turns_to_paid(
-        lan_browser, camera_file, https_server, core, shop_world, tmp_path, lang):
+        camera_browser, camera_file, https_server, core, shop_world, tmp_path, lang):
     shop, li = shop_world
-    till, req = ring_up(context(lan_browser, lang, TABLET), https_server, core, shop, lang)
+    till, req = ring_up(context(camera_browser, lang, TABLET), https_server, core, shop, lang)
     film_screenshot(screen_qr(till, tmp_path, req), camera_file)
 
-    phone = context(lan_browser, lang, PHONE).new_page()
+    phone = context(camera_browser, lang, PHONE).new_page()
     wallet_sign_in(phone, https_server, li["wallet_id"], lang)
     assert phone.evaluate("window.isSecureContext") is True
     assert phone.evaluate("location.protocol + location.hostname") == f"https:{LAN_NAME}"
@@ -128,10 +107,10 @@ def test_a_phone_on_the_lan_scans_the_tills_qr_over_https_pays_in_cny_and_the_ti
 
 @pytest.mark.parametrize("lang", ["en", "ja", "zh_Hans"])
 def test_over_plain_http_on_the_lan_there_is_no_camera_and_a_photo_of_the_code_is_paid(
-        lan_browser, http_server, core, shop_world, tmp_path, lang):
+        camera_browser, http_server, core, shop_world, tmp_path, lang):
     shop, li = shop_world
-    till, req = ring_up(context(lan_browser, lang, TABLET), http_server, core, shop, lang)
-    phone = context(lan_browser, lang, PHONE).new_page()
+    till, req = ring_up(context(camera_browser, lang, TABLET), http_server, core, shop, lang)
+    phone = context(camera_browser, lang, PHONE).new_page()
     wallet_sign_in(phone, http_server, li["wallet_id"], lang)
     phone.goto(f"{http_server}/wallet/scan")
     assert phone.evaluate("window.isSecureContext") is False

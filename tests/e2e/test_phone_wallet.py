@@ -19,34 +19,14 @@ from tests.e2e.phone_and_till import (
     TABLET,
     TILL_PAID,
     expect,
-    fake_camera_browser,
     new_context,
     ring_up,
-    tourist_at_the_ramen_shop,
     wallet_sign_in,
     write_y4m,
 )
 
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ["QRPOS_SCREENSHOTS"]) if os.environ.get("QRPOS_SCREENSHOTS") else None
-
-
-@pytest.fixture(scope="module")
-def camera_file(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("phone-camera") / "camera.y4m"
-
-
-@pytest.fixture(scope="module")
-def camera_browser(playwright, camera_file):
-    write_y4m(camera_file, "nothing yet")
-    browser = fake_camera_browser(playwright, camera_file)
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def shop_world(core):
-    return tourist_at_the_ramen_shop(core)
 
 
 def shot(page, name: str, tmp_path: Path) -> Path:

@@ -14,7 +14,8 @@ from werkzeug.serving import make_server
 
 from pos import qrimage
 from pos.core.codec import RequestPayload, build_signed_request
-from tests.e2e.phone_and_till import fake_camera_browser, launch, write_y4m
+from tests.e2e.chromium import launch
+from tests.e2e.phone_and_till import fake_camera_browser, write_y4m
 
 pytestmark = pytest.mark.e2e
 

@@ -6,6 +6,15 @@ import click
 
 from pos.core.money import Money
 
+#: merchants and terminals both take it: how long a dynamic request lives at that till
+request_ttl_option = click.option("--request-ttl", "request_ttl_seconds", type=int,
+                                  help="Seconds a dynamic request lives.")
+
+
+def _fields(data: dict) -> str:
+    """One ``key: value`` line per field: a new party's ids and its API key."""
+    return "\n".join(f"{key}: {value}" for key, value in data.items())
+
 
 def register(cli):
     from pos.cli.common import emit, handled, json_option
@@ -42,7 +51,7 @@ def register(cli):
     @click.option("--store", "store_name", default="Main store", show_default=True)
     @click.option("--terminal", "terminal_label", default="Till 1", show_default=True)
     @click.option("--staff", "staff_name", default="Cashier", show_default=True)
-    @click.option("--request-ttl", "request_ttl_seconds", type=int, help="Seconds a dynamic request lives.")
+    @request_ttl_option
     @json_option
     @click.pass_obj
     @handled
@@ -51,7 +60,7 @@ def register(cli):
         from pos.core.parties.merchants import create_merchant
 
         data = create_merchant(obj.core, **options)
-        emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+        emit(data, as_json, _fields(data))
 
     @cli.group()
     def terminal():
@@ -61,7 +70,7 @@ def register(cli):
     @click.option("--merchant", "merchant_id", required=True)
     @click.option("--label", required=True, help="What the till is called, e.g. 'Till 2' (ASCII, <= 25).")
     @click.option("--store", "store_id", help="Store id (default: the merchant's first store).")
-    @click.option("--request-ttl", "request_ttl_seconds", type=int, help="Seconds a dynamic request lives.")
+    @request_ttl_option
     @json_option
     @click.pass_obj
     @handled
@@ -70,7 +79,7 @@ def register(cli):
         from pos.core.parties.merchants import create_terminal
 
         data = create_terminal(obj.core, **options)
-        emit(data, as_json, "\n".join(f"{k}: {v}" for k, v in data.items()))
+        emit(data, as_json, _fields(data))
 
     @terminal.command("rotate-key")
     @click.argument("terminal_id")

@@ -4,6 +4,10 @@ A server-sent event stream holds its worker thread for as long as it is open (mi
 runs ``threads + streams`` workers and this middleware lets at most ``streams`` responses of type
 ``text/event-stream`` run at once: ``threads`` workers are always left for everything else. The
 stream over the bound is answered 503 with ``Retry-After`` and the API's error shape, at once.
+
+Streams are counted in two layers on purpose, this one and :mod:`pos.web.stream_quota`: here per
+process, around the app (the threads normal requests need, 503); there per credential, inside the app
+(one client's fair share of these slots, 429), so that one client cannot take them all.
 """
 
 from __future__ import annotations

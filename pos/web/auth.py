@@ -32,22 +32,34 @@ def _require_token() -> str:
     return token
 
 
-def merchant_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        g.merchant = parties.authenticate_api_key(core(), _require_token())
-        return view(*args, **kwargs)
+def _credential_required(authenticate, name: str):
+    """A view decorator: authenticate the bearer token with ``authenticate`` and keep what it returns in ``g``."""
 
-    return wrapper
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapper(*args, **kwargs):
+            setattr(g, name, authenticate(core(), _require_token()))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
 
 
-def wallet_required(view):
-    @functools.wraps(view)
-    def wrapper(*args, **kwargs):
-        g.wallet_id = sessions.authenticate(core(), _require_token())
-        return view(*args, **kwargs)
+#: the API key's merchant and terminal in ``g.merchant``
+merchant_required = _credential_required(parties.authenticate_api_key, "merchant")
+#: the session's wallet id in ``g.wallet_id``
+wallet_required = _credential_required(sessions.authenticate, "wallet_id")
 
-    return wrapper
+
+def merchant_id() -> str:
+    """The merchant whose API key signed this request (in a view under :data:`merchant_required`)."""
+    return g.merchant["merchant_id"]
+
+
+def terminal_id() -> str:
+    """The terminal whose API key signed this request (every key is issued to a terminal)."""
+    return g.merchant["terminal_id"]
 
 
 def idempotency_key() -> str | None:

@@ -16,3 +16,8 @@ def dumps(data) -> str:
 def render(data, status: int = 200, headers: dict | None = None) -> Response:
     """A JSON response with sorted keys, UTF-8 text (渋谷ラーメン stays readable) and no spaces."""
     return Response(dumps(data), status=status, headers=headers, mimetype=MIMETYPE)
+
+
+def render_list(rows: list) -> Response:
+    """A list of objects in the API's list shape, ``{"object": "list", "data": [...]}``."""
+    return render({"object": "list", "data": rows})

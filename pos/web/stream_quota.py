@@ -7,6 +7,10 @@ hashed: the secret itself is never kept), else the signed-in wallet of a phone s
 signed-in till (merchant, terminal and member of staff), else the client's address. The next stream
 over the bound is 429 TOO_MANY_STREAMS with ``Retry-After``; a slot is released when its stream's
 response is closed (ended, cut by the client, or never read), whichever way it ends.
+
+Streams are counted in two layers on purpose, this one and :mod:`pos.serving.streams`: here per
+credential, inside the app (a client's fair share, 429); there per process, in the WSGI server (the
+threads normal requests need, 503), which also counts streams that this layer lets through.
 """
 
 from __future__ import annotations

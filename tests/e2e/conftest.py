@@ -14,16 +14,14 @@ import pytest
 from werkzeug.serving import make_server
 
 from pos import create_app
+from tests.e2e.chromium import launch
+from tests.e2e.phone_and_till import fake_camera_browser, tourist_at_the_ramen_shop, write_y4m
 from tests.web.conftest import TEST_CONFIG
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
 @pytest.fixture(scope="session")
 def browser(playwright):
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    browser = launch(playwright)
     yield browser
     browser.close()
 
@@ -47,3 +45,24 @@ def live_server(core):
     server.shutdown()
     server.server_close()
     thread.join()
+
+
+@pytest.fixture(scope="module")
+def camera_file(tmp_path_factory) -> Path:
+    """The Y4M video the fake camera plays, one per test module."""
+    return tmp_path_factory.mktemp("camera") / "camera.y4m"
+
+
+@pytest.fixture(scope="module")
+def camera_browser(playwright, camera_file):
+    """Chromium with a fake camera playing ``camera_file`` (nothing to read until a test writes a code in it)."""
+    write_y4m(camera_file, "nothing yet")
+    browser = fake_camera_browser(playwright, camera_file)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def shop_world(core):
+    """The ramen shop with a cashier at its till and a JPY→CNY rate, and a tourist's CNY wallet."""
+    return tourist_at_the_ramen_shop(core)

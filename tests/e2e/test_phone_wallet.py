@@ -12,46 +12,21 @@ from pathlib import Path
 import pytest
 
 from pos import qrimage
-from pos.core import payments, reports
-from tests.core.worlds import jpy_cny_rate, ramen_shop, yuan_wallet
-from tests.e2e.conftest import CHROMIUM_ARGS
-from tests.e2e.test_checkout_page import sign_in as till_sign_in
-from tests.e2e.test_qrscan import launch, write_y4m
-from tests.web.conftest import till_staff
+from pos.core import payments
+from tests.e2e.phone_and_till import (
+    PAID,
+    PHONE,
+    TABLET,
+    TILL_PAID,
+    expect,
+    new_context,
+    ring_up,
+    wallet_sign_in,
+    write_y4m,
+)
 
-expect = pytest.importorskip("playwright.sync_api").expect
 pytestmark = pytest.mark.e2e
 SHOTS = Path(os.environ["QRPOS_SCREENSHOTS"]) if os.environ.get("QRPOS_SCREENSHOTS") else None
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
-TABLET = {"viewport": {"width": 1024, "height": 768}}
-PAID = {"en": "Paid", "ja": "支払い完了", "zh_Hans": "支付成功"}
-TILL_PAID = {"en": "Paid. Thank you!", "ja": "支払い完了", "zh_Hans": "支付成功"}
-
-
-@pytest.fixture(scope="module")
-def camera_file(tmp_path_factory) -> Path:
-    return tmp_path_factory.mktemp("phone-camera") / "camera.y4m"
-
-
-@pytest.fixture(scope="module")
-def camera_browser(playwright, camera_file):
-    """Chromium whose camera plays ``camera_file`` (re-read at each capture session: rewrite it per test);
-    ``qrpos.lan`` names the loopback server without being a secure context."""
-    write_y4m(camera_file, "nothing yet")
-    assert CHROMIUM_ARGS
-    browser = launch(playwright, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                     f"--use-file-for-fake-video-capture={camera_file}",
-                     "--host-resolver-rules=MAP qrpos.lan 127.0.0.1")
-    yield browser
-    browser.close()
-
-
-@pytest.fixture
-def shop_world(core):
-    shop = ramen_shop(core)
-    till_staff(core, shop)
-    jpy_cny_rate(core)
-    return shop, yuan_wallet(core, miles=0)
 
 
 def shot(page, name: str, tmp_path: Path) -> Path:
@@ -60,41 +35,14 @@ def shot(page, name: str, tmp_path: Path) -> Path:
     return path
 
 
-def phone_context(browser, lang: str, size=None):
-    context = browser.new_context(**(size or PHONE), locale={"en": "en-US", "ja": "ja-JP", "zh_Hans": "zh-CN"}[lang])
-    context.set_default_timeout(15_000)
-    return context
-
-
-def wallet_sign_in(page, base: str, wallet_id: str, lang: str, pin: str = "8888") -> None:
-    page.goto(f"{base}/wallet/login?lang={lang}")
-    page.locator("#wallet").fill(wallet_id)
-    page.locator("#pin").fill(pin)
-    page.locator("form.stack button[type=submit]").click()
-    expect(page.locator("#balance")).to_be_visible()
-
-
-def till_charges(browser, base: str, core, shop, lang: str):
-    """The cashier rings up two gyoza on the till's page; returns the page and the request it shows."""
-    context = browser.new_context(**TABLET, locale="en-US")
-    context.set_default_timeout(15_000)
-    till = context.new_page()
-    till_sign_in(till, base, shop, lang)
-    till.locator('.item[data-item="gyoza"]').click()
-    till.locator("#charge").click()
-    expect(till.locator("#qr svg")).to_be_visible()
-    state = reports.terminal_state(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"])
-    return till, payments.get_request(core, state["open_request_id"])
-
-
 @pytest.mark.parametrize("lang", ["en", "ja", "zh_Hans"])
 def test_a_tourist_scans_the_tills_qr_confirms_the_cny_quote_and_pays_and_the_till_turns_to_paid(
         camera_browser, camera_file, live_server, core, shop_world, tmp_path, lang):
     shop, li = shop_world
-    till, req = till_charges(camera_browser, live_server, core, shop, lang)
+    till, req = ring_up(new_context(camera_browser, "en", TABLET), live_server, core, shop, lang)
     write_y4m(camera_file, req["payload"])  # the phone's camera films the till's code
 
-    phone = phone_context(camera_browser, lang).new_page()
+    phone = new_context(camera_browser, lang).new_page()
     wallet_sign_in(phone, live_server, li["wallet_id"], lang)
     shot(phone, f"phone-home-{lang}", tmp_path)
     phone.locator("nav.tabbar a[href='/wallet/scan']").click()
@@ -129,7 +77,7 @@ def test_without_a_secure_context_a_photo_of_the_code_is_sent_and_paid(camera_br
     req = payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                   amount=1280, currency="JPY")
     lan = live_server.replace("127.0.0.1", "qrpos.lan")  # http on a "LAN" name: no camera API at all
-    phone = phone_context(camera_browser, lang).new_page()
+    phone = new_context(camera_browser, lang).new_page()
     wallet_sign_in(phone, lan, li["wallet_id"], lang)
     phone.goto(f"{lan}/wallet/scan")
     assert phone.evaluate("window.isSecureContext") is False
@@ -150,7 +98,7 @@ def test_another_payment_systems_code_is_named_and_the_camera_keeps_looking(came
                                                                             shop_world, tmp_path):
     _, li = shop_world
     write_y4m(camera_file, "https://qr.alipay.com/bax08431xdp9fxl1nmfo6083")
-    phone = phone_context(camera_browser, "ja").new_page()
+    phone = new_context(camera_browser, "ja").new_page()
     wallet_sign_in(phone, live_server, li["wallet_id"], "ja")
     phone.goto(f"{live_server}/wallet/scan")
     expect(phone.locator("#scan-status")).to_contain_text("Alipay（支付宝）のコード")
@@ -164,7 +112,7 @@ def test_another_payment_systems_code_is_named_and_the_camera_keeps_looking(came
 def test_a_shown_code_turns_to_paid_when_the_till_charges_it(camera_browser, live_server, core, shop_world,
                                                             tmp_path, lang):
     shop, li = shop_world
-    phone = phone_context(camera_browser, lang).new_page()
+    phone = new_context(camera_browser, lang).new_page()
     wallet_sign_in(phone, live_server, li["wallet_id"], lang)
     phone.locator("nav.tabbar a[href='/wallet/code']").click()
     expect(phone.locator("#code-qr svg")).to_be_visible()
@@ -186,7 +134,7 @@ def test_the_pages_fit_a_phone_and_a_tablet_without_sideways_scrolling(camera_br
                                   amount=1280, currency="JPY")
     payments.pay(core, wallet_id=li["wallet_id"], payload=req["payload"])
     for size, name in ((PHONE, "phone"), (TABLET, "tablet")):
-        context = phone_context(camera_browser, lang, size)
+        context = new_context(camera_browser, lang, size)
         page = context.new_page()
         page.goto(f"{live_server}/wallet/login?lang={lang}")
         shot(page, f"{name}-login-{lang}", tmp_path)

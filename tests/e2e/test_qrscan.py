@@ -7,8 +7,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 from flask import Flask
 from PIL import Image
@@ -16,7 +14,8 @@ from werkzeug.serving import make_server
 
 from pos import qrimage
 from pos.core.codec import RequestPayload, build_signed_request
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.e2e.chromium import launch
+from tests.e2e.phone_and_till import fake_camera_browser, write_y4m
 
 pytestmark = pytest.mark.e2e
 
@@ -48,19 +47,6 @@ document.getElementById("photo").addEventListener("change", async (event) => {
 </script>"""
 
 
-def write_y4m(path: Path, payload: str, frames: int = 10) -> None:
-    """A 640x480 video of a QR code on white, as Chromium's fake camera plays it (4:2:0 Y4M)."""
-    code = cv2.cvtColor(np.array(qrimage.render_image(payload, scale=5).convert("L")), cv2.COLOR_GRAY2BGR)
-    frame = np.full((480, 640, 3), 255, np.uint8)
-    top, left = (480 - code.shape[0]) // 2, (640 - code.shape[1]) // 2
-    frame[top:top + code.shape[0], left:left + code.shape[1]] = code
-    i420 = cv2.cvtColor(frame, cv2.COLOR_BGR2YUV_I420).tobytes()
-    with path.open("wb") as out:
-        out.write(b"YUV4MPEG2 W640 H480 F15:1 Ip A1:1 C420jpeg\n")
-        for _ in range(frames):
-            out.write(b"FRAME\n" + i420)
-
-
 @pytest.fixture(scope="module")
 def server():
     app = Flask(__name__, static_folder=str(STATIC), static_url_path="/static")
@@ -81,15 +67,9 @@ def camera_file(tmp_path_factory) -> Path:
     return path
 
 
-def launch(playwright, *extra: str):
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=[*CHROMIUM_ARGS, *extra])
-
-
 @pytest.fixture(scope="module")
 def browser(playwright, camera_file):
-    browser = launch(playwright, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-                     f"--use-file-for-fake-video-capture={camera_file}",
-                     "--host-resolver-rules=MAP qrpos.lan 127.0.0.1")
+    browser = fake_camera_browser(playwright, camera_file)
     yield browser
     browser.close()
 

@@ -1,54 +1,16 @@
-"""Real `qrpos serve` processes for the reliability tests, started on a free port and waited for on
-their banner line (no sleeps), stopped with SIGTERM at the end."""
+"""Real `qrpos serve` processes for the reliability tests (:func:`tests.serve_process.serve`), with limits
+raised for a crowd, and the percentile their figures use."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import queue
-import signal
-import subprocess
-import sys
-import threading
-from collections.abc import Iterator
-from pathlib import Path
+from tests.serve_process import ROOT, serve
 
-import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-DEADLINE = 30.0
+__all__ = ["CROWD_LIMITS", "ROOT", "percentile", "serve"]
 
 # A crowd of wallets on one machine shares one client address: the per-address limits are for the
 # internet, not for this test. The sign-in limit per wallet stays as it is.
 CROWD_LIMITS = {"QRPOS_RATELIMIT_PER_ADDRESS": "100000/second", "QRPOS_RATELIMIT_SIGN_IN": "100000/minute",
                 "QRPOS_RATELIMIT_PER_KEY": "100000/second"}
-
-
-@contextlib.contextmanager
-def serve(db_url: str, *args: str, env: dict[str, str] | None = None) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`qrpos serve --port 0 ARGS` on ``db_url``; yields (base URL, process)."""
-    environment = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(env or {})}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", *args],
-        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()  # type: ignore[union-attr]
-    try:
-        try:
-            line = lines.get(timeout=DEADLINE)
-        except queue.Empty:
-            pytest.fail("qrpos serve did not start")
-        assert "serving on http://127.0.0.1:" in line, line
-        yield line.rsplit(" ", 1)[1].strip(), process
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=DEADLINE)
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=DEADLINE)
-        process.stdout.close()  # type: ignore[union-attr]
-        process.stderr.close()  # type: ignore[union-attr]
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -6,14 +6,8 @@ PostgreSQL, the data_version watcher on SQLite. Every wait is on the stream, wit
 
 from __future__ import annotations
 
-import contextlib
-import os
 import queue
-import signal
-import subprocess
-import sys
 import threading
-from pathlib import Path
 
 import httpx
 import pytest
@@ -21,38 +15,16 @@ from sqlalchemy import create_engine, text
 
 from pos.core.bootstrap import open_core
 from pos.core.platform.context import Settings
+from tests import serve_process
 from tests.core.worlds import ramen_shop, yen_wallet
 
-ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 20.0
 
 
-@contextlib.contextmanager
 def serve(db_url: str, *, poll: float = 3600, threads: int = 8):
-    """`qrpos serve --port 0` whose streams poll every ``poll`` seconds; yields (base URL, process)."""
-    env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "QRPOS_SSE_POLL_SECONDS": str(poll), "PYTHONUNBUFFERED": "1"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", "--threads", str(threads),
-         "--sweep-interval", "0", "--webhook-interval", "0"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    try:
-        try:
-            line = lines.get(timeout=DEADLINE)
-        except queue.Empty:
-            pytest.fail("qrpos serve did not start")
-        assert "serving on http://127.0.0.1:" in line, line
-        yield line.rsplit(" ", 1)[1].strip(), process
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=DEADLINE) == 0, process.stderr.read()  # the listener stops cleanly
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=DEADLINE)
-        process.stdout.close()
-        process.stderr.close()
+    """`qrpos serve` whose streams poll every ``poll`` seconds, and that must stop cleanly (its listener too)."""
+    return serve_process.serve(db_url, "--threads", str(threads), "--sweep-interval", "0", "--webhook-interval", "0",
+                               env={"QRPOS_SSE_POLL_SECONDS": str(poll)}, deadline=DEADLINE, clean_exit=True)
 
 
 def follow(http: httpx.Client, request_id: str) -> queue.Queue[str]:

@@ -1,6 +1,6 @@
 """The webhook tables: endpoints merchants register, deliveries queued with each event, and every attempt.
 
-Part of :mod:`pos.core.store.schema` (which re-exports them); kept here so that neither module is too long.
+Part of :mod:`pos.core.store.schema`, which re-exports every table.
 """
 
 from __future__ import annotations

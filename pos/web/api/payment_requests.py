@@ -1,12 +1,12 @@
 """Merchant side: payment requests (create, read, cancel, live events) and consumer-presented charges."""
 
 from apiflask import APIBlueprint
-from flask import current_app, g, request
+from flask import current_app, request
 
 from pos.core import payments
 from pos.web import schemas, sse
 from pos.web.api import document
-from pos.web.auth import core, idempotency_key, merchant_required
+from pos.web.auth import core, idempotency_key, merchant_id, merchant_required, terminal_id
 from pos.web.jsonio import render
 
 bp = APIBlueprint("payment_requests", __name__, url_prefix="/api/v1", tag="Payment requests")
@@ -21,7 +21,7 @@ AUTH = "MerchantKey"
           description="The response's `payload` is the EMVCo text to show as a QR code; it expires at `expires_at`.")
 def create_request(body: schemas.CreatePaymentRequest):
     data = payments.create_request(
-        core(), merchant_id=g.merchant["merchant_id"], terminal_id=g.merchant["terminal_id"], amount=body.amount,
+        core(), merchant_id=merchant_id(), terminal_id=terminal_id(), amount=body.amount,
         currency=body.currency, reference=body.reference, expires_in=body.expires_in,
         idempotency_key=idempotency_key(),
     )
@@ -33,7 +33,7 @@ def create_request(body: schemas.CreatePaymentRequest):
 @bp.output(schemas.PaymentRequest)
 @document(bp, "Read a payment request", auth=AUTH, errors=[404])
 def get_request(request_id: str):
-    return render(payments.get_request(core(), request_id, merchant_id=g.merchant["merchant_id"]))
+    return render(payments.get_request(core(), request_id, merchant_id=merchant_id()))
 
 
 @bp.post("/payment-requests/<id:request_id>/cancel")
@@ -41,7 +41,7 @@ def get_request(request_id: str):
 @bp.output(schemas.PaymentRequest)
 @document(bp, "Cancel an open payment request", auth=AUTH, errors=[404, 409], idempotent=True)
 def cancel_request(request_id: str):
-    data = payments.cancel_request(core(), merchant_id=g.merchant["merchant_id"], request_id=request_id,
+    data = payments.cancel_request(core(), merchant_id=merchant_id(), request_id=request_id,
                                    idempotency_key=idempotency_key())
     return render(data)
 
@@ -55,7 +55,7 @@ def cancel_request(request_id: str):
 def request_events(request_id: str):
     after = sse.last_event_id(request.headers.get("Last-Event-ID"), request.args.get("after"))
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # the app itself, for the stream's thread
-    return sse.stream(app, core(), merchant_id=g.merchant["merchant_id"], request_id=request_id, after=after)
+    return sse.stream(app, core(), merchant_id=merchant_id(), request_id=request_id, after=after)
 
 
 @bp.post("/charges")
@@ -66,8 +66,8 @@ def request_events(request_id: str):
           description="The till scans the code the wallet shows; the amount is charged at once.")
 def create_charge(body: schemas.CreateCharge):
     data = payments.charge(
-        core(), merchant_id=g.merchant["merchant_id"], terminal_id=g.merchant["terminal_id"], code=body.code,
-        amount=body.amount, currency=body.currency, reference=body.reference, idempotency_key=idempotency_key(),
+        core(), merchant_id=merchant_id(), terminal_id=terminal_id(), code=body.code, amount=body.amount,
+        currency=body.currency, reference=body.reference, idempotency_key=idempotency_key(),
     )
     return render(data, 201)
 
@@ -77,5 +77,4 @@ def create_charge(body: schemas.CreateCharge):
 @bp.output(schemas.Out)
 @document(bp, "The terminal's static merchant code (the payer enters the amount)", auth=AUTH)
 def static_code():
-    return render(payments.static_code(core(), merchant_id=g.merchant["merchant_id"],
-                                       terminal_id=g.merchant["terminal_id"]))
+    return render(payments.static_code(core(), merchant_id=merchant_id(), terminal_id=terminal_id()))

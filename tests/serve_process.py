@@ -1,0 +1,55 @@
+"""A real ``qrpos serve`` process for tests that need one (or several) on a shared database: started on a free
+port, waited for on its banner line (no sleeps), stopped with SIGTERM at the end.
+
+Used by the reliability tests (load, two servers racing) and by the live stream across processes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@contextlib.contextmanager
+def serve(db_url: str, *args: str, env: dict[str, str] | None = None, deadline: float = 30.0,
+          clean_exit: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`qrpos serve --port 0 ARGS` on ``db_url`` with ``env`` added; yields (base URL, process).
+
+    :param deadline: seconds to start, and to stop after SIGTERM.
+    :param clean_exit: assert that the server exits with 0 after SIGTERM (its stderr is the message).
+    """
+    environment = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(env or {})}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", *args],
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()  # type: ignore[union-attr]
+    try:
+        try:
+            line = lines.get(timeout=deadline)
+        except queue.Empty:
+            pytest.fail("qrpos serve did not start")
+        assert "serving on http://127.0.0.1:" in line, line
+        yield line.rsplit(" ", 1)[1].strip(), process
+        process.send_signal(signal.SIGTERM)
+        code = process.wait(timeout=deadline)
+        if clean_exit:
+            assert code == 0, process.stderr.read()  # type: ignore[union-attr]
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=deadline)
+        process.stdout.close()  # type: ignore[union-attr]
+        process.stderr.close()  # type: ignore[union-attr]

@@ -33,6 +33,7 @@ from wallet_app.scanner.locate import Region, candidates
 FORMATS = zxingcpp.BarcodeFormat.QRCodeModel2
 HALF_FROM = 720  # frames at least this wide are first read at half size
 PATCHES = 2  # code-like textures looked at per frame: two codes in one frame are the most we expect
+LIKE_READ = 0.05  # density (0-1) a texture may lack against a read code's and still be climbed as a second code
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,7 @@ def decode_all(frame: np.ndarray, *, first_only: bool = False) -> list[Decoded]:
             if not done() and not reading.covers(region):
                 _read(view.patch(region), "patch", reading, origin=(region.x, region.y))
     for region in _patches(view, reading):  # again: reading the patches may have found undecodable symbols
-        if not done() and not reading.covers(region):
+        if not done() and not reading.covers(region) and _worth_cleaning(view, region, reading):
             _clean_up(view, region, reading)
     # Last, the whole half-size frame once more, cleaned up: a code the locator missed or cut short.
     scale = 2.0 if view.halved else 1.0
@@ -135,6 +136,20 @@ def _patches(view: _Frame, reading: _Reading) -> list[Region]:
         if not reading.covers(region) and not any(region.same_as(other) for other in patches):
             patches.append(region)
     return patches
+
+
+def _worth_cleaning(view: _Frame, region: Region, reading: _Reading) -> bool:
+    """Whether a patch not read yet deserves the clean-up ladder.
+
+    Before any code is read, every patch does. After one is, a symbol zxing-cpp found but could not
+    decode still does, and so does a texture about as dense as the one the code was read in: a second
+    code in the frame is seen by the same camera in the same light. Clutter (text, a keyboard) is mostly
+    less dense; the ladder on it was the largest cost of frames already read.
+    """
+    if not reading.found or region in reading.unread:
+        return True
+    read = [other.score for other in view.located if reading.covers(other)]
+    return not read or region.score >= max(read) - LIKE_READ
 
 
 def _clean_up(view: _Frame, region: Region, reading: _Reading) -> None:

@@ -69,10 +69,10 @@ def candidates(grey: np.ndarray, limit: int = 3) -> list[Region]:
     _count, _labels, stats, _centroids = cv2.connectedComponentsWithStatsWithAlgorithm(
         mask, 8, cv2.CV_32S, cv2.CCL_BBDT)
     found = []
-    for x, y, w, h, area in stats[1:]:
+    for x, y, w, h, area in stats[1:].tolist():  # plain ints: numpy scalars make this loop the locator's slowest part
         if min(w, h) < MIN_CELLS or max(w, h) > 3 * min(w, h) or area < 0.3 * w * h:
             continue  # too small for a code, a thin streak (a line of text, an edge), or a ragged outline
-        score = float(density[y:y + h, x:x + w].mean()) / 255
+        score = cv2.mean(density[y:y + h, x:x + w])[0] / 255
         margin = max(w, h) * 0.2 + 1
         x0, y0 = max(0, int((x - margin) * CELL)), max(0, int((y - margin) * CELL))
         x1, y1 = min(width, int((x + w + margin) * CELL)), min(height, int((y + h + margin) * CELL))

@@ -1,6 +1,6 @@
 """Scanner benchmark: the wallet's QR pipeline beside every candidate decoder, on camera-like frames.
 
-    .venv/bin/python benchmarks/scanner.py [--quick] [--seed N] [--per-level N]
+    .venv/bin/python benchmarks/scanner.py [--quick] [--seed N] [--per-level N] [--against REV]
 
 Makes its own corpus (benchmarks/scanner_corpus.py: 15 degradation families x 6 graded levels of
 1280x720 frames, and short MP4 clips), runs each decoder once per frame, and prints per family the
@@ -10,15 +10,20 @@ p95 <= 15 ms, nothing wrong, nothing read where there is no code) is checked in 
 
 OpenCV runs on one thread (``cv2.setNumThreads(1)``), as in a server handling several scans at once;
 wall-clock times depend on what else the machine runs, so the load average is printed too, and CPU
-times beside them.
+times beside them. ``--against REV`` also runs the pipeline as it was at git revision REV on every
+frame, right beside the current one (in alternating order), and prints its figures and the ratios: a
+comparison that holds on a busy machine.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -36,7 +41,7 @@ from benchmarks.scanner_corpus import FAMILIES, LEVELS, Sample, make_clip, make_
 from wallet_app.scanner import decode_all  # noqa: E402
 
 Decoder = Callable[[np.ndarray], list[str]]
-PIPELINE, BEFORE = "pipeline", "before"
+PIPELINE, BEFORE, AGAINST = "pipeline", "before", "at REV"
 
 
 def zxing(preprocess: Callable[[np.ndarray], np.ndarray] | None = None, **options) -> Decoder:
@@ -61,6 +66,24 @@ def opencv(detector) -> Decoder:
 
 def wechat(detector) -> Decoder:
     return lambda frame: [text for text in detector.detectAndDecode(frame)[0] if text]
+
+
+def pipeline_at(revision: str) -> Decoder:
+    """The pipeline's ``decode_all`` as it was at a git revision, loaded beside the current one.
+
+    Its three modules are copied from git into a temporary package whose imports are renamed to it.
+    """
+    package = "scanner_at_revision"
+    folder = Path(tempfile.mkdtemp()) / package
+    folder.mkdir()
+    (folder / "__init__.py").write_text("")
+    for module in ("decode", "locate", "cleanup"):
+        source = subprocess.run(["git", "-C", str(ROOT), "show", f"{revision}:wallet_app/scanner/{module}.py"],
+                                capture_output=True, text=True, check=True).stdout
+        (folder / f"{module}.py").write_text(source.replace("wallet_app.scanner", package))
+    sys.path.insert(0, str(folder.parent))
+    decode_all_then = importlib.import_module(f"{package}.decode").decode_all
+    return lambda frame: [code.text for code in decode_all_then(frame)]
 
 
 def candidates() -> dict[str, Decoder]:
@@ -106,8 +129,11 @@ class Tally:
         return good
 
 
-def run(samples: list[Sample], decoders: dict[str, Decoder], tally: Tally) -> None:
-    for sample in samples:
+def run(samples: list[Sample], decoders: dict[str, Decoder], tally: Tally, against: Decoder | None = None) -> None:
+    pipelines: dict[str, Decoder] = {PIPELINE: lambda frame: [code.text for code in decode_all(frame)]}
+    if against:
+        pipelines[AGAINST] = against
+    for index, sample in enumerate(samples):
         frame = sample.image()
         tally.shown[sample.family] += len(sample.expected)
         union: set[str] = set()
@@ -122,13 +148,15 @@ def run(samples: list[Sample], decoders: dict[str, Decoder], tally: Tally) -> No
         before = first if first[0] else (fallback[0], first[1] + fallback[1], first[2] + fallback[2])
         tally.add(BEFORE, sample, *before)
         tally.add("union", sample, sorted(union), 0.0, 0.0)
-        wall, cpu = time.perf_counter(), time.process_time()
-        texts = [code.text for code in decode_all(frame)]
-        tally.add(PIPELINE, sample, texts, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
+        order = list(pipelines) if index % 2 == 0 else list(pipelines)[::-1]  # neither always runs first
+        for name in order:
+            wall, cpu = time.perf_counter(), time.process_time()
+            texts = pipelines[name](frame)
+            tally.add(name, sample, texts, (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000)
 
 
 def report(tally: Tally, names: list[str], families: list[str]) -> None:
-    columns = [*names, BEFORE, "union", PIPELINE]
+    columns = [*names, BEFORE, "union", *([AGAINST] if tally.cpu[AGAINST] else []), PIPELINE]
     print("\nCodes read, % of codes shown (no code: frames read, should be 0)")
     print(f"{'family':<10}{'codes':>6} " + "".join(f"{name:>9}" for name in columns))
     for family in families:
@@ -149,7 +177,9 @@ def report(tally: Tally, names: list[str], families: list[str]) -> None:
         if tally.shown[family]:
             ours = " ".join(f"{tally.by_level[PIPELINE, family, level]:>2}" for level in range(LEVELS))
             union = " ".join(f"{tally.by_level['union', family, level]:>2}" for level in range(LEVELS))
-            print(f"  {family:<10} pipeline {ours}   union {union}")
+            then = " ".join(f"{tally.by_level[AGAINST, family, level]:>2}" for level in range(LEVELS))
+            beside = f"   at REV {then}" if tally.cpu[AGAINST] else ""
+            print(f"  {family:<10} pipeline {ours}   union {union}{beside}")
 
 
 def verdict(tally: Tally, families: list[str]) -> None:
@@ -160,6 +190,13 @@ def verdict(tally: Tally, families: list[str]) -> None:
           f"wrong payloads {tally.wrong[PIPELINE]}, reads in frames without a code {tally.false[PIPELINE]}")
     cpu = tally.cpu[PIPELINE]  # what the wall-clock figures come down to on an otherwise idle machine
     print(f"      CPU time: median {statistics.median(cpu):.1f} ms, p95 {_p95(cpu):.1f} ms")
+    then = tally.cpu[AGAINST]
+    if then:
+        print(f"      against REV, same frames, same run: CPU median {statistics.median(then):.2f} ms -> "
+              f"{statistics.median(cpu):.2f} ms (x{statistics.median(cpu) / statistics.median(then):.2f}), "
+              f"p95 {_p95(then):.1f} -> {_p95(cpu):.1f} ms (x{_p95(cpu) / _p95(then):.2f}); codes read "
+              f"{sum(tally.read[AGAINST, family] for family in families)} -> "
+              f"{sum(tally.read[PIPELINE, family] for family in families)}")
 
 
 def _percent(part: int, whole: int) -> str:
@@ -179,6 +216,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="2 frames per level and 6 short clips (about a minute)")
     parser.add_argument("--per-level", type=int, help="frames per family and level (default 5; 2 with --quick)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--against", metavar="REV", help="also time the pipeline of this git revision, frame by frame")
     args = parser.parse_args()
     per_level = args.per_level or (2 if args.quick else 5)
     clip_length = 8 if args.quick else 16
@@ -189,11 +227,12 @@ def main() -> None:
         samples = [sample for batch in pool.map(_make, jobs) for sample in batch]
     made = time.perf_counter() - started
     decoders = candidates()
+    against = pipeline_at(args.against) if args.against else None
     print(f"Scanner benchmark: {len(samples)} frames of 1280x720 ({len(FAMILIES)} families x {LEVELS} levels x "
           f"{per_level}, and {LEVELS} MP4 clips of {clip_length} frames), seed {args.seed}, made in {made:.0f} s")
     print(f"load average before decoding: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     tally = Tally()
-    run(samples, decoders, tally)
+    run(samples, decoders, tally, against)
     families = [*FAMILIES, "video"]
     report(tally, list(decoders), families)
     verdict(tally, families)

@@ -73,6 +73,17 @@ def test_two_codes_in_one_frame_are_both_read(signed_payload, chinese_payload):
     assert sorted(texts(frame)) == sorted([signed_payload, chinese_payload])
 
 
+@pytest.mark.parametrize(("module_px", "seed"), [(1.8, 0), (1.5, 12)])
+def test_a_second_small_code_that_only_clean_up_reads_is_read_after_the_first(
+    signed_payload, chinese_payload, module_px, seed
+):
+    found = decode_all(shoot([signed_payload, chinese_payload], seed=seed, module_px=module_px))
+    assert sorted(code.text for code in found) == sorted([signed_payload, chinese_payload])
+    # the second was read by the clean-up ladder, climbed although a code was read already: its texture is as
+    # dense as the first one's (at 1.5 px both are faint, 0.6 of the densest)
+    assert found[1].step == "enlarge"
+
+
 def test_a_live_scan_stops_at_the_first_code(signed_payload, chinese_payload):
     frame = shoot([signed_payload, chinese_payload], seed=3, module_px=3.0)
     assert scanner.decode_frame(frame).text in (signed_payload, chinese_payload)

@@ -146,3 +146,14 @@ def test_the_wallets_shown_code_reconnects_and_turns_to_paid_when_the_till_charg
     expect(phone.locator("#code-paid-amount")).to_contain_text("62.63")
     expect(phone.locator("#live-status")).to_be_hidden()
     phone.context.close()
+
+
+def test_the_wait_before_reopening_doubles_from_one_second_up_to_thirty_with_jitter_of_up_to_half(page, server):
+    page.goto(f"{server.url}/wallet/login")
+    waits = page.evaluate("""async () => {
+        const { backoff } = await import("/static/common/live.js");
+        const at = (r) => () => r;  // Math.random's draw: 0 waits the whole ceiling, 1 half of it
+        return [0, 1, 2, 3, 4, 5, 6, 40].map((n) => [backoff(n, at(0)), backoff(n, at(0.999999))]);
+    }""")
+    assert waits == [[1000, 1000], [2000, 1000], [4000, 2000], [8000, 4000], [16000, 8000], [30000, 15000],
+                     [30000, 15000], [30000, 15000]]

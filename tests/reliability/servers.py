@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop
+
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 30.0
 
@@ -44,11 +46,7 @@ def serve(db_url: str, *args: str, env: dict[str, str] | None = None) -> Iterato
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=DEADLINE)
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=DEADLINE)
-        process.stdout.close()  # type: ignore[union-attr]
-        process.stderr.close()  # type: ignore[union-attr]
+        stop(process, DEADLINE)
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, text
 from pos.core.bootstrap import open_core
 from pos.core.platform.context import Settings
 from tests.core.worlds import ramen_shop, yen_wallet
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 20.0
@@ -48,11 +49,7 @@ def serve(db_url: str, *, poll: float = 3600, threads: int = 8):
         process.send_signal(signal.SIGTERM)
         assert process.wait(timeout=DEADLINE) == 0, process.stderr.read()  # the listener stops cleanly
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=DEADLINE)
-        process.stdout.close()
-        process.stderr.close()
+        stop(process, DEADLINE)
 
 
 def follow(http: httpx.Client, request_id: str) -> queue.Queue[str]:

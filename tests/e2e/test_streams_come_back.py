@@ -54,6 +54,7 @@ def server(core) -> Iterator[SimpleNamespace]:
         app.config["SSE_MAX_PER_CREDENTIAL"], slots.slots = 8, 16
 
     yield SimpleNamespace(url=f"http://127.0.0.1:{http.server_port}", refuse=refuse, free=free, slots=slots)
+    app.extensions["qrpos.notifier"].close()  # the streams still open end now, before the database goes
     http.shutdown()
     http.server_close()
     thread.join()

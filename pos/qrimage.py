@@ -147,7 +147,11 @@ def _open(image: bytes | str | os.PathLike | Image.Image) -> Image.Image:
             if head.startswith((b"<svg", b"<?xml")):
                 raise QrImageError("an SVG cannot be scanned directly; render the code as PNG to read it")
             return Image.open(io.BytesIO(image))
-        return Image.open(image)
+        # Read the file now and close it: Pillow keeps a multi-frame file (GIF, TIFF, APNG, a phone's MPO
+        # JPEG) open after loading, for its other frames, and only the garbage collector would close it.
+        with Image.open(image) as opened:
+            opened.load()
+            return opened.copy()
     except FileNotFoundError:
         raise QrImageError(f"no such image file: {image!s}") from None
     except (UnidentifiedImageError, OSError) as exc:

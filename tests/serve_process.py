@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import stop
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -48,8 +50,4 @@ def serve(db_url: str, *args: str, env: dict[str, str] | None = None, deadline: 
         if clean_exit:
             assert code == 0, process.stderr.read()  # type: ignore[union-attr]
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(timeout=deadline)
-        process.stdout.close()  # type: ignore[union-attr]
-        process.stderr.close()  # type: ignore[union-attr]
+        stop(process, deadline)  # killed if still running, reaped, every pipe closed (tests/processes.py)

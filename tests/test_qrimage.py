@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import io
 import re
+import warnings
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -101,6 +103,17 @@ def test_a_signed_request_makes_small_files(capsys):
               f"SVG {len(svg)} B, PNG {len(png)} B")
     assert svg.startswith(b"<svg") and len(svg) < 9_000
     assert png.startswith(b"\x89PNG") and len(png) < 3_000
+
+
+def test_decoding_a_multi_frame_image_file_closes_the_file_at_once(tmp_path):
+    # Pillow keeps a GIF (or TIFF, APNG, a phone's MPO JPEG) open after loading it, for its other frames
+    path = tmp_path / "code.gif"
+    Image.open(io.BytesIO(qrimage.render_png("支付 ¥1,280"))).save(path)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert qrimage.decode(path) == ["支付 ¥1,280"]
+        gc.collect()
+    assert [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)] == []
 
 
 def test_error_level_m_is_the_default_and_h_makes_a_bigger_code():

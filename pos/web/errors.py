@@ -3,6 +3,8 @@
     core error (pos.core.errors)      HTTP
     InvalidInput, PayloadError        422  the request was understood but its values are wrong
     NotFound                          404  also for another merchant's or wallet's objects
+    WalletLocked                      429  with ``Retry-After`` (the lock's seconds left, also in
+                                           ``details.retry_after``): come back later, as for rate limits
     Unauthorized                      401  with ``WWW-Authenticate: Bearer``
     StateConflict                     409  right request, wrong moment (paid, expired, key reused)
     Declined                          402  the payer's money or miles cannot cover it; a refund
@@ -36,6 +38,7 @@ STATUS_BY_ERROR = (
     (core_errors.InvalidInput, 422),
     (core_errors.PayloadError, 422),
     (core_errors.NotFound, 404),
+    (core_errors.WalletLocked, 429),  # before Unauthorized, its parent: right credentials, wrong moment
     (core_errors.Unauthorized, 401),
     (core_errors.StateConflict, 409),
     (core_errors.Declined, 402),
@@ -79,6 +82,12 @@ def status_for(error: core_errors.QrposError) -> int:
     return 500
 
 
+def retry_after(error: core_errors.QrposError) -> int | None:
+    """Whole seconds to wait before trying again, for an error that says so (never 0), else None."""
+    seconds = getattr(error, "retry_after", None)
+    return max(1, int(seconds)) if seconds is not None else None
+
+
 def error_response(status: int, code: str, message: str, *, details=None, headers=None):
     body = {"code": code, "message": message}
     if details:
@@ -101,15 +110,17 @@ def init_app(app) -> None:
         status = status_for(error)
         if status == 500:
             log.error("core invariant broken: %s", error.message)
+        retry = retry_after(error)
+        headers = {"Retry-After": str(retry)} if retry else {}
         if not _is_api() and _wants_json():  # a page's fetch(): the code, and the message in its language
             text = page_errors.MESSAGES.get(error.code)
-            return error_response(status, error.code, str(text) if text else error.message)
+            return error_response(status, error.code, str(text) if text else error.message, headers=headers)
         if not _is_api():
-            retry = getattr(error, "retry_after", None)
-            return page_errors.page(status, code=error.code, message=error.message,
-                                    headers={"Retry-After": str(retry)} if retry else None)
-        headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
-        return error_response(status, error.code, error.message, headers=headers)
+            return page_errors.page(status, code=error.code, message=error.message, headers=headers or None)
+        if status == 401:
+            headers["WWW-Authenticate"] = "Bearer"
+        details = {"retry_after": retry} if retry else None
+        return error_response(status, error.code, error.message, details=details, headers=headers or None)
 
     @app.error_processor
     def apiflask_error(error):  # validation errors and apiflask.abort

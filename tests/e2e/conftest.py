@@ -42,6 +42,7 @@ def live_server(core):
     thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    app.extensions["qrpos.notifier"].close()  # the streams still open end now, before the test's database goes
     server.shutdown()
     server.server_close()
     thread.join()

@@ -37,6 +37,7 @@ from pos.core.store.webhook_tables import webhook_deliveries
 from pos.webhook_sender import Sender
 from tests.core.worlds import ramen_shop
 from tests.long_mode import scaled
+from tests.processes import stop
 from tests.reliability.crash_child import canonical
 from tests.reliability.servers import ROOT
 
@@ -78,19 +79,20 @@ def run_and_kill(config: dict, rng: random.Random) -> list[dict]:
     child = subprocess.Popen([sys.executable, "-m", "tests.reliability.crash_child", json.dumps(config)], cwd=ROOT,
                              env={**os.environ, **LOCAL}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert child.stdout is not None and child.stderr is not None
-    acks, wanted = [], rng.randint(1, 12)
-    for line in child.stdout:
-        acks.append(line)
-        if len(acks) == wanted:
-            break
-    else:
-        raise AssertionError("the child stopped by itself: " + child.stderr.read())
-    time.sleep(rng.uniform(0, 0.03))  # this is the kill moment itself, seeded; nothing is waited for
-    child.send_signal(signal.SIGKILL)
-    child.wait(timeout=30)
-    acks.extend(child.stdout.readlines())  # written before the kill, still in the pipe
-    child.stdout.close()
-    child.stderr.close()
+    try:
+        acks, wanted = [], rng.randint(1, 12)
+        for line in child.stdout:
+            acks.append(line)
+            if len(acks) == wanted:
+                break
+        else:
+            raise AssertionError("the child stopped by itself: " + child.stderr.read())
+        time.sleep(rng.uniform(0, 0.03))  # this is the kill moment itself, seeded; nothing is waited for
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+        acks.extend(child.stdout.readlines())  # written before the kill, still in the pipe
+    finally:
+        stop(child)
     assert child.returncode == -signal.SIGKILL
     return [json.loads(line) for line in acks if line.endswith("\n")]  # a torn last line was never acknowledged
 

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from pos.serving import certs
+from tests.processes import stop
 from tests.serving.conftest import DEADLINE
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,11 +33,15 @@ class Serve:
         self._lines: queue.Queue[str | None] = queue.Queue()
         threading.Thread(target=self._read, daemon=True).start()
         self.lines = []
-        while not self.lines or not self.lines[-1].startswith("  at once:"):
-            line = self._lines.get(timeout=start_within)
-            if line is None:
-                pytest.fail("qrpos serve stopped: " + self.process.stderr.read())
-            self.lines.append(line.rstrip("\n"))
+        try:
+            while not self.lines or not self.lines[-1].startswith("  at once:"):
+                line = self._lines.get(timeout=start_within)
+                if line is None:
+                    pytest.fail("qrpos serve stopped: " + self.process.stderr.read())
+                self.lines.append(line.rstrip("\n"))
+        except BaseException:
+            stop(self.process)
+            raise
         self.url = self.lines[0].rsplit(" ", 1)[1]
 
     def _read(self):
@@ -49,10 +54,10 @@ class Serve:
 
     def stop(self) -> int:
         self.process.send_signal(signal.SIGTERM)
-        code = self.process.wait(timeout=DEADLINE)
-        self.process.stdout.close()
-        self.process.stderr.close()
-        return code
+        try:
+            return self.process.wait(timeout=DEADLINE)
+        finally:
+            stop(self.process)
 
 
 @pytest.fixture

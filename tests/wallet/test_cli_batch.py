@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from tests.processes import stop
 from tests.wallet.camera import Camera, photograph
 from tests.wallet.images import blank_frame, qr_image
 from wallet_app.cli import cli
@@ -81,8 +82,8 @@ def test_one_process_answers_line_by_line_as_paths_arrive(images, signed_payload
             process.stdin.write(f"{images / name}\n")
             process.stdin.flush()
             assert json.loads(process.stdout.readline())["codes"] == codes
-    finally:
         process.stdin.close()
         status = process.wait(timeout=30)
-        process.stdout.close()
+    finally:
+        stop(process)
     assert status == 0

@@ -26,6 +26,7 @@ from pos.core.platform.context import Settings
 from pos.core.store.schema import payments
 from tests.core.worlds import ramen_shop
 from tests.pgcluster import throwaway_cluster
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 60.0
@@ -40,8 +41,12 @@ def serve(url: str) -> tuple[subprocess.Popen, str]:
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    line = lines.get(timeout=DEADLINE)
-    assert "serving on http://127.0.0.1:" in line, line
+    try:
+        line = lines.get(timeout=DEADLINE)
+        assert "serving on http://127.0.0.1:" in line, line
+    except BaseException:
+        stop(process)
+        raise
     return process, line.rsplit(" ", 1)[1].strip()
 
 
@@ -142,8 +147,10 @@ def test_a_postgres_restart_under_load_is_a_503_then_recovers_and_loses_nothing_
         if load_stop is not None:
             load_stop.stop.set()
         process.terminate()
-        process.wait(DEADLINE)
-        process.stdout.close()
+        try:
+            process.wait(DEADLINE)
+        finally:
+            stop(process)
 
     print(f"\noutage: {restarted - stopped:.1f} s down, {load.counts()[1]} answers of 503, {len(load.paid)} payments "
           f"acknowledged, first payment {first_after:.2f} s after the database was back")

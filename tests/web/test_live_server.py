@@ -22,6 +22,7 @@ from pos.core.bootstrap import open_core
 from pos.core.platform import webhooks
 from pos.core.platform.context import Settings
 from tests.core.worlds import ramen_shop, yen_wallet
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 20.0
@@ -82,18 +83,16 @@ def server(db_url):
     lines = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     try:
-        line = lines.get(timeout=DEADLINE)
-    except queue.Empty:
-        process.kill()
-        pytest.fail("qrpos serve did not start: " + process.stderr.read())
-    assert "serving on http://127.0.0.1:" in line, line
-    yield SimpleServer(line.rsplit(" ", 1)[1].strip(), core, process)
-    if process.poll() is None:
-        process.kill()
-        process.wait(timeout=DEADLINE)
-    process.stdout.close()
-    process.stderr.close()
-    core.db.dispose()
+        try:
+            line = lines.get(timeout=DEADLINE)
+        except queue.Empty:
+            process.kill()
+            pytest.fail("qrpos serve did not start: " + process.stderr.read())
+        assert "serving on http://127.0.0.1:" in line, line
+        yield SimpleServer(line.rsplit(" ", 1)[1].strip(), core, process)
+    finally:
+        stop(process, DEADLINE)
+        core.db.dispose()
 
 
 class SimpleServer:
@@ -173,10 +172,12 @@ def test_the_worker_sends_what_was_queued_before_it_started(db_url, receiver):
         event = next(iter(receiver.events.values()))
         assert event["type"] == "payment_request.created" and event["request_id"] == request["id"]
     finally:
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=3 * DEADLINE) == 0, worker.stderr.read()  # a loaded CI machine is slow to stop
-        worker.stderr.close()
-        core.db.dispose()
+        try:
+            worker.send_signal(signal.SIGTERM)
+            assert worker.wait(timeout=3 * DEADLINE) == 0, worker.stderr.read()  # a loaded CI machine is slow to stop
+        finally:
+            stop(worker)  # also when it did not stop in time: killed, and its stderr pipe closed now, not by the GC
+            core.db.dispose()
 
 
 def test_concurrent_payers_of_one_request_get_one_payment(server):

@@ -94,11 +94,25 @@ def test_five_wrong_pins_lock_the_wallet_for_five_minutes_even_against_the_right
     assert log_in(client, wallet_id, "8888", lang=lang).status_code == 303
 
 
-def test_the_lock_holds_for_the_api_too(client, world):
+def test_the_lock_holds_for_the_api_too_and_says_when_to_try_again(client, world, clock):
     for _ in range(5):
         log_in(client, world.li["wallet_id"], "0000")
+    clock.advance(wallet_lock.LOCK_SECONDS - 100.5)  # 100.5 s of the lock left: rounded up, to 101
     response = client.post("/api/v1/sessions", json={"wallet": world.li["wallet_id"], "pin": "8888"})
-    assert response.status_code == 401 and response.get_json()["error"]["code"] == "WALLET_LOCKED"
+    assert response.status_code == 429 and "WWW-Authenticate" not in response.headers
+    assert response.headers["Retry-After"] == "101"
+    assert response.get_json()["error"] == {
+        "code": "WALLET_LOCKED", "message": "too many wrong PINs: this wallet can try again in 101 s",
+        "details": {"retry_after": 101}}
+
+
+def test_the_api_wrong_pin_that_locks_the_wallet_says_the_whole_lock(client, world):
+    answers = [client.post("/api/v1/sessions", json={"wallet": world.li["wallet_id"], "pin": "0000"})
+               for _ in range(5)]
+    assert [a.status_code for a in answers] == [401, 401, 401, 401, 429]
+    assert answers[0].headers["WWW-Authenticate"] == "Bearer" and "Retry-After" not in answers[0].headers
+    assert answers[-1].headers["Retry-After"] == str(wallet_lock.LOCK_SECONDS)
+    assert answers[-1].get_json()["error"]["details"] == {"retry_after": wallet_lock.LOCK_SECONDS}
 
 
 def _age(client, **seconds):

@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine
 
 from pos.web.limit_storage import DatabaseStorage
+from tests.processes import stop
 
 ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 30.0
@@ -38,8 +39,12 @@ def serve(url: str, **env: str) -> tuple[subprocess.Popen, str]:
                                cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    line = lines.get(timeout=DEADLINE)
-    assert "serving on http://127.0.0.1:" in line, line
+    try:
+        line = lines.get(timeout=DEADLINE)
+        assert "serving on http://127.0.0.1:" in line, line
+    except BaseException:
+        stop(process)
+        raise
     return process, line.rsplit(" ", 1)[1].strip()
 
 
@@ -57,8 +62,8 @@ def test_a_limit_of_n_per_minute_holds_across_two_server_processes(pg_url):
     finally:
         for process, _ in servers:
             process.terminate()
-            process.wait(DEADLINE)
-            process.stdout.close()
+        for process, _ in servers:
+            stop(process, DEADLINE)
     assert statuses.count(200) == LIMIT and statuses[:LIMIT] == [200] * LIMIT, statuses
     assert set(statuses[LIMIT:]) == {429}
 

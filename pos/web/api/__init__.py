@@ -15,7 +15,8 @@ ERROR_DESCRIPTIONS = {
     409: "Right request at the wrong moment: already paid, expired, cancelled, or IDEMPOTENCY_KEY_REUSED.",
     413: "The body is larger than 64 KiB (REQUEST_TOO_LARGE).",
     422: "Values are wrong (VALIDATION_ERROR with details, or a core code such as INVALID_AMOUNT).",
-    429: "Rate limited (RATE_LIMITED); wait for Retry-After seconds.",
+    429: "Rate limited (RATE_LIMITED), or a wallet locked by wrong PINs (WALLET_LOCKED, with details.retry_after); "
+         "wait for Retry-After seconds.",
 }
 assert set(ERROR_DESCRIPTIONS) <= set(CODE_BY_STATUS)
 

@@ -1,11 +1,12 @@
 // "Show code": a one-time code as a QR and 20 digits, renewed before it lapses, turning to paid live.
 import { csrf, fill, countdown, text } from "../terminal/till.js";
+import { follow as followStream } from "../common/live.js";
 
 const T = text("code-text");
 const $ = (id) => document.getElementById(id);
 // the codes shown and not yet lapsed, each followed by its own stream: a till may still charge the
 // previous code in the seconds after a new one appeared
-const streams = new Map();  // ref -> EventSource
+const streams = new Map();  // ref -> its stream's follower (common/live.js)
 let current = null, renew = null, ticker = null;
 
 async function issue() {
@@ -34,13 +35,14 @@ async function issue() {
 
 function follow(ref) {
   current = ref;
-  const events = new EventSource(`/wallet/code/${ref}/events`);
+  const events = followStream(`/wallet/code/${ref}/events`, {
+    "payment_code.paid": (e) => paid(JSON.parse(e.data).data),
+    "payment_code.expired": () => {
+      events.close(); streams.delete(ref);  // the stream has ended: do not reopen it
+      if (ref === current && !document.hidden) issue();
+    },
+  }, { reconnecting: T.reconnecting });
   streams.set(ref, events);
-  events.addEventListener("payment_code.paid", (e) => paid(JSON.parse(e.data).data));
-  events.addEventListener("payment_code.expired", () => {
-    events.close(); streams.delete(ref);  // the stream has ended: do not let the browser reconnect
-    if (ref === current && !document.hidden) issue();
-  });
 }
 
 function paid(payment) {

@@ -1,5 +1,6 @@
 // The till's checkout: cart and keypad, charge with a live QR, follow the request to paid.
 import { countdown, fill, moneyFormatter, postJSON, text } from "./till.js";
+import { follow as followStream } from "../common/live.js";
 
 const root = document.getElementById("checkout");
 const T = text("till-text");
@@ -116,16 +117,17 @@ function show(data) {
 }
 
 function follow(requestId) {
-  const events = new EventSource(`/terminal/requests/${requestId}/events`);
-  current.events = events;
-  events.addEventListener("payment_request.customer_confirming", (e) => {
-    const d = JSON.parse(e.data).data;
-    const quoted = d.quoted ? moneyFormatter(root.dataset.lang, d.quoted.currency)(d.quoted.amount) : "";
-    setStatus("customer_confirming", fill(T.confirming, { amount: quoted, currency: d.wallet_currency || "" }));
-  });
-  events.addEventListener("payment.succeeded", (e) => paid(JSON.parse(e.data).data));
-  events.addEventListener("payment_request.expired", () => closed("expired", T.expired));
-  events.addEventListener("payment_request.cancelled", () => closed("cancelled", T.cancelled));
+  // from the first event: a stream opened again after a refusal replays what the page missed
+  current.events = followStream(`/terminal/requests/${requestId}/events`, {
+    "payment_request.customer_confirming": (e) => {
+      const d = JSON.parse(e.data).data;
+      const quoted = d.quoted ? moneyFormatter(root.dataset.lang, d.quoted.currency)(d.quoted.amount) : "";
+      setStatus("customer_confirming", fill(T.confirming, { amount: quoted, currency: d.wallet_currency || "" }));
+    },
+    "payment.succeeded": (e) => paid(JSON.parse(e.data).data),
+    "payment_request.expired": () => closed("expired", T.expired),
+    "payment_request.cancelled": () => closed("cancelled", T.cancelled),
+  }, { reconnecting: T.reconnecting });
 }
 
 function paid(payment) {

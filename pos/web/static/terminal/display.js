@@ -1,5 +1,6 @@
 // The customer-facing display: mirrors its till from the till's event feed (idle → QR → paid).
 import { fill, moneyFormatter, text } from "./till.js";
+import { follow } from "../common/live.js";
 
 const root = document.getElementById("display");
 const T = text("display-text");
@@ -20,20 +21,28 @@ async function showRequest(id) {
   state("pay");
 }
 
+// One event at a time, in order: a stream reopened after a refusal sends "created" and "succeeded" back to
+// back, and the request's slower fetches must not bring back its QR after the "paid" screen.
+let queue = Promise.resolve();
+const inOrder = (handle) => (e) => { queue = queue.then(() => handle(e)).catch(() => {}); };
+
+function paid(e) {
+  const p = JSON.parse(e.data).data;
+  $("d-miles").textContent = p.miles_earned ? fill(T.miles, { miles: p.miles_earned }) : "";
+  state("paid");
+  idleTimer = setTimeout(() => state("idle"), 8000);
+}
+
 async function start() {
   const s = await fetch("/terminal/display/state", { headers: { Accept: "application/json" } }).then((r) => r.json());
   if (s.request) await showRequest(s.request.id);
-  const events = new EventSource(`/terminal/display/events?after=${s.cursor}`);
-  events.addEventListener("payment_request.created", (e) => showRequest(JSON.parse(e.data).data.id));
-  events.addEventListener("payment_request.customer_confirming", () => { $("d-status").textContent = T.confirming; });
-  events.addEventListener("payment.succeeded", (e) => {
-    const p = JSON.parse(e.data).data;
-    $("d-miles").textContent = p.miles_earned ? fill(T.miles, { miles: p.miles_earned }) : "";
-    state("paid");
-    idleTimer = setTimeout(() => state("idle"), 8000);
-  });
-  for (const type of ["payment_request.expired", "payment_request.cancelled"]) {
-    events.addEventListener(type, () => state("idle"));
-  }
+  const idle = inOrder(() => state("idle"));
+  follow("/terminal/display/events", {
+    "payment_request.created": inOrder((e) => showRequest(JSON.parse(e.data).data.id)),
+    "payment_request.customer_confirming": inOrder(() => { $("d-status").textContent = T.confirming; }),
+    "payment.succeeded": inOrder(paid),
+    "payment_request.expired": idle,
+    "payment_request.cancelled": idle,
+  }, { after: s.cursor, reconnecting: T.reconnecting });
 }
 start().then(() => { root.dataset.ready = "1"; });

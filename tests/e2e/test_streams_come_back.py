@@ -23,8 +23,9 @@ from pos import create_app
 from pos.core import payments, reports
 from pos.serving.streams import StreamSlots
 from tests.core.worlds import jpy_cny_rate, ramen_shop, yuan_wallet
+from tests.e2e.phone_and_till import new_context as phone_context
+from tests.e2e.phone_and_till import wallet_sign_in
 from tests.e2e.test_checkout_page import sign_in as till_sign_in
-from tests.e2e.test_phone_wallet import phone_context, wallet_sign_in
 from tests.web.conftest import TEST_CONFIG, till_staff
 
 expect = pytest.importorskip("playwright.sync_api").expect

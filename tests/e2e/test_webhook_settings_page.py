@@ -35,7 +35,7 @@ def test_a_manager_adds_an_endpoint_sees_its_secret_once_and_disables_it(page, l
     row = page.locator("#endpoints tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("https://shop.example/qrpos-webhooks")
-    expect(row.locator(".badge")).to_have_text("enabled")
+    expect(row.locator(".badge")).to_have_text("Enabled")
 
     payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"], amount=1200,
                             currency="JPY")  # an event, so a delivery is queued for the new endpoint
@@ -50,7 +50,7 @@ def test_a_manager_adds_an_endpoint_sees_its_secret_once_and_disables_it(page, l
 
     row.get_by_role("button", name="Disable").click()
     expect(page.get_by_role("status")).to_contain_text("Disabled https://shop.example/qrpos-webhooks")
-    expect(row.locator(".badge")).to_have_text("disabled")
+    expect(row.locator(".badge")).to_have_text("Disabled")
     expect(row.get_by_role("button", name="Disable")).to_have_count(0)
     page.screenshot(path=str(tmp_path / "webhook-settings.png"), full_page=True)
     assert (tmp_path / "webhook-settings.png").stat().st_size > 10_000

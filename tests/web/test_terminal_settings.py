@@ -221,3 +221,15 @@ def test_the_secret_key_comes_from_config_or_is_made_once_in_the_instance_folder
     assert first.config["SECRET_KEY"] == second.config["SECRET_KEY"] == key_file.read_text()
     assert len(key_file.read_text()) == 64 and key_file.stat().st_mode & 0o077 == 0
     assert [p.name for p in key_file.parent.iterdir()] == ["secret_key"]
+
+
+@pytest.mark.parametrize(("lang", "texts"), [
+    ("ja", ["Webhook 設定", "エンドポイントを追加しました", "今すぐコピーして", "有効", "最近の配信"]),
+    ("zh_Hans", ["Webhook 设置", "已添加端点", "请立即复制", "已启用", "最近的发送"]),
+])
+def test_the_webhook_settings_page_speaks_the_managers_language(signed_in, lang, texts):
+    post(signed_in, SETTINGS, url="https://shop.example/h")
+    page = signed_in.get(f"{SETTINGS}?lang={lang}").text
+    for text in texts:
+        assert text in page
+    assert "Recent deliveries" not in page and "Endpoint added" not in page

@@ -17,7 +17,7 @@ from binascii import b2a_base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import NoReturn, TypeGuard
+from typing import NoReturn
 
 from pos.core.codec import emv, values
 from pos.core.codec.errors import BadValue, MissingObject, NotQrpos, PayloadError, SignatureInvalid
@@ -173,18 +173,21 @@ def _canonical_as_written(code: emv.EmvPayload) -> str | None:
     for sub in templates.values():
         if len(sub) > 1 and list(sub) != sorted(sub):
             return None
-    # the unreserved template ends before the objects after it (81-99) and the CRC
+    # the unreserved template's value ends before the objects after it (81-99) and the CRC
     end = len(raw) - 8
-    for tag in tags[tags.index(UNRESERVED_TAG) + 1 :]:
-        end -= 4 + len(objects[tag])
+    if tags[-1] != UNRESERVED_TAG:
+        end -= sum(4 + len(objects[tag]) for tag in tags[tags.index(UNRESERVED_TAG) + 1 :])
     value = objects[UNRESERVED_TAG]
-    start = end - len(value)
     extra = templates[UNRESERVED_TAG]
+    signature = extra["04"]
     keys = list(extra)
-    before = keys.index("04")  # the sub-objects written before the signature
-    cut = 4 * before + sum(map(len, list(extra.values())[:before]))
-    kept = value[:cut] + value[cut + 4 + len(extra["04"]) :]
-    return f"{raw[: start - 4]}{UNRESERVED_TAG}{len(kept):02d}{kept}{raw[end : len(raw) - 8]}"
+    if keys[-1] == "04":  # as we write it: the signature is the template's last object
+        kept = value[: len(value) - 4 - len(signature)]
+    else:
+        before = keys.index("04")
+        cut = 4 * before + sum(map(len, list(extra.values())[:before]))
+        kept = value[:cut] + value[cut + 4 + len(signature) :]
+    return f"{raw[: end - len(value) - 4]}{UNRESERVED_TAG}{len(kept):02d}{kept}{raw[end : len(raw) - 8]}"
 
 
 def _unsigned(code: emv.EmvPayload) -> dict[str, str | Mapping[str, str]]:
@@ -195,16 +198,17 @@ def _check_request(p: RequestPayload, key_id: str) -> None:
     """Every field of a request against our profile, in field order; the first broken rule raises.
 
     Written out field by field rather than as a table of predicates: this runs on every read of a
-    scanned request, and a call per field cost more than all the checks together.
+    scanned request, and a call per field cost more than all the checks together. "Printable
+    ASCII" is isascii() and isprintable() (space to ~); isalnum() on ASCII is A-Z a-z 0-9.
     """
     v: object = p.request_id
     if not (isinstance(v, str) and _is_word(v, 25, _NO_UNDERSCORE)):
         _refuse("request_id", v)
     v = p.merchant_id
-    if not (_is_printable_ascii(v, 20) and " " not in v):
+    if not (isinstance(v, str) and 0 < len(v) <= 20 and v.isascii() and v.isprintable() and " " not in v):
         _refuse("merchant_id", v)
     v = p.terminal_id
-    if not (_is_printable_ascii(v, 16) and " " not in v):
+    if not (isinstance(v, str) and 0 < len(v) <= 16 and v.isascii() and v.isprintable() and " " not in v):
         _refuse("terminal_id", v)
     v = p.mcc
     if not (isinstance(v, str) and len(v) == 4 and v.isascii() and v.isdigit()):
@@ -212,21 +216,27 @@ def _check_request(p: RequestPayload, key_id: str) -> None:
     v = p.country
     if not (isinstance(v, str) and len(v) == 2 and v.isascii() and v.isalpha() and v.isupper()):
         _refuse("country", v)
-    if not _is_printable_ascii(p.merchant_name, 25):
-        _refuse("merchant_name", p.merchant_name)
-    if not _is_printable_ascii(p.merchant_city, 15):
-        _refuse("merchant_city", p.merchant_city)
-    if p.postal_code is not None and not _is_printable_ascii(p.postal_code, 10):
-        _refuse("postal_code", p.postal_code)
+    v = p.merchant_name
+    if not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
+        _refuse("merchant_name", v)
+    v = p.merchant_city
+    if not (isinstance(v, str) and 0 < len(v) <= 15 and v.isascii() and v.isprintable()):
+        _refuse("merchant_city", v)
+    v = p.postal_code
+    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 10 and v.isascii() and v.isprintable()):
+        _refuse("postal_code", v)
     v = p.language
     if v is not None and not (isinstance(v, str) and len(v) == 2 and v.isascii() and v.isalpha()):
         _refuse("language", v)
-    if p.bill_number is not None and not _is_printable_ascii(p.bill_number, 25):
-        _refuse("bill_number", p.bill_number)
-    if p.reference is not None and not _is_printable_ascii(p.reference, 25):
-        _refuse("reference", p.reference)
-    if p.terminal_label is not None and not _is_printable_ascii(p.terminal_label, 25):
-        _refuse("terminal_label", p.terminal_label)
+    v = p.bill_number
+    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
+        _refuse("bill_number", v)
+    v = p.reference
+    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
+        _refuse("reference", v)
+    v = p.terminal_label
+    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
+        _refuse("terminal_label", v)
     if not (isinstance(key_id, str) and _is_word(key_id, 8, _NO_KEY_PUNCT)):
         _refuse("key_id", key_id)
     if p.currency not in CURRENCIES:
@@ -235,9 +245,10 @@ def _check_request(p: RequestPayload, key_id: str) -> None:
     if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0):
         raise BadValue(f"amount_minor {amount!r} must be a positive integer or None", code="PAYLOAD_BAD_AMOUNT")
     name, city = p.name_local, p.city_local
-    for field, value in (("name_local", name), ("city_local", city)):
-        if value is not None and not _is_local(value):
-            raise BadValue(f"{field} {value!r} must be 1-25 printable characters")
+    if name is not None and not _is_local(name):
+        raise BadValue(f"name_local {name!r} must be 1-25 printable characters")
+    if city is not None and not _is_local(city):
+        raise BadValue(f"city_local {city!r} must be 1-25 printable characters")
     if city is not None and len(city) > 15:
         raise BadValue(f"city_local {city!r} must be at most 15 characters")
     if (name is None) != (p.language is None) or (city and not name):
@@ -251,11 +262,6 @@ def _check_request(p: RequestPayload, key_id: str) -> None:
 
 def _refuse(name: str, value: object) -> NoReturn:
     raise BadValue(f"{name} {value!r} must be {_RULES[name]}")
-
-
-def _is_printable_ascii(v: object, longest: int) -> TypeGuard[str]:
-    """1 to ``longest`` characters of printable ASCII (space to ~)."""
-    return isinstance(v, str) and 0 < len(v) <= longest and v.isascii() and v.isprintable()
 
 
 def _is_word(v: str, longest: int, punctuation: dict[int, int | None]) -> bool:

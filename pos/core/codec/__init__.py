@@ -12,20 +12,11 @@
 Every rejection is a PayloadError subclass with a stable code (see pos.core.codec.errors).
 """
 
+from pos.core.codec import errors
 from pos.core.codec.classify import classify
 from pos.core.codec.crc import crc16
 from pos.core.codec.emv import MAX_LENGTH, EmvPayload, encode
-from pos.core.codec.errors import (
-    BadValue,
-    CrcMismatch,
-    MissingObject,
-    NotQrpos,
-    PayloadError,
-    PayloadStructureError,
-    PayloadTooLong,
-    ProfileViolation,
-    SignatureInvalid,
-)
+from pos.core.codec.errors import *  # noqa: F403  (the typed errors: errors.__all__, added below)
 from pos.core.codec.explain import explain
 from pos.core.codec.inspect import decode, inspect_payload
 from pos.core.codec.profiles import QRPOS_GUID, SCHEMES
@@ -35,17 +26,8 @@ __all__ = [
     "MAX_LENGTH",
     "QRPOS_GUID",
     "SCHEMES",
-    "BadValue",
-    "CrcMismatch",
     "EmvPayload",
-    "MissingObject",
-    "NotQrpos",
-    "PayloadError",
-    "PayloadStructureError",
-    "PayloadTooLong",
-    "ProfileViolation",
     "RequestPayload",
-    "SignatureInvalid",
     "build_signed_request",
     "classify",
     "crc16",
@@ -55,3 +37,4 @@ __all__ = [
     "inspect_payload",
     "read_signed_request",
 ]
+__all__ += errors.__all__  # the typed errors, listed once, where they are defined

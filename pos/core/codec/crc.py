@@ -9,6 +9,3 @@ def crc16(text: str) -> str:
     """The CRC of ``text`` (everything up to and including "6304") as 4 uppercase hex digits."""
     return f"{crc_hqx(text.encode('utf-8'), 0xFFFF):04X}"
 
-
-def crc16_bytes(data: bytes) -> str:
-    return f"{crc_hqx(data, 0xFFFF):04X}"

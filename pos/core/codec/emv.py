@@ -9,11 +9,12 @@ flagged when read, never written.
 from __future__ import annotations
 
 import re
+from binascii import crc_hqx
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from pos.core.codec import profiles, tlv, validate, values
-from pos.core.codec.crc import crc16, crc16_bytes
+from pos.core.codec import profiles, tlv, validate
+from pos.core.codec.crc import crc16
 from pos.core.codec.errors import (
     BadValue,
     CrcMismatch,
@@ -27,12 +28,15 @@ MAX_LENGTH = 512
 
 OBJECT_NAMES = validate.OBJECT_NAMES
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_HEX_DIGITS = "0123456789ABCDEFabcdef"
 
 
 #: IDs whose values are templates: merchant accounts, additional data, language, unreserved
 TEMPLATE_IDS = frozenset(
     [f"{n:02d}" for n in range(26, 52)] + ["62", "64"] + [f"{n:02d}" for n in range(80, 100)]
 )
+#: sub-IDs of 62 that are templates again (payment system specific)
+_PAYMENT_SYSTEM_TEMPLATES = frozenset(f"{n:02d}" for n in range(50, 100))
 
 
 def _name(tag: str) -> str:
@@ -150,7 +154,7 @@ def _split(payload: str) -> dict[str, str]:
 
 def _check_crc(payload: str, objects: dict[str, str]) -> None:
     written = objects["63"]
-    if len(written) != 4 or not values.is_hex4(written):
+    if len(written) != 4 or written.strip(_HEX_DIGITS):  # strip leaves nothing of 4 hex digits
         raise CrcMismatch(f"CRC {written!r} is not 4 hexadecimal digits", code="PAYLOAD_BAD_CRC")
     try:
         data = payload.encode("utf-8")
@@ -158,9 +162,9 @@ def _check_crc(payload: str, objects: dict[str, str]) -> None:
         raise PayloadStructureError(
             f"character at offset {exc.start} is not valid Unicode text", code="PAYLOAD_BAD_CHARACTER"
         ) from None
-    computed = crc16_bytes(data[:-4])
-    if computed != written.upper():
-        raise CrcMismatch(f"CRC mismatch: payload says {written}, computed {computed}")
+    computed = crc_hqx(data[:-4], 0xFFFF)
+    if computed != int(written, 16):
+        raise CrcMismatch(f"CRC mismatch: payload says {written}, computed {computed:04X}")
 
 
 def _parse_templates(
@@ -170,27 +174,38 @@ def _parse_templates(
     error to raise unless the scheme is known to write scalars there."""
     templates: dict[str, dict[str, str]] = {}
     deferred = None
-    pos = 0
-    for tag, value in objects.items():
-        start = pos + 4
-        pos = start + len(value)
+    parse = tlv.parse
+    for tag in objects:
         if tag not in TEMPLATE_IDS:
             continue
-        if tag >= "80":
+        try:
+            sub = templates[tag] = parse(objects[tag])
+        except PayloadError:
+            # parsed again, knowing where the template starts, for a message with the right offset
             try:
-                templates[tag] = tlv.parse(value, base=start, prefix=f"{tag}.")
+                parse(objects[tag], _value_offset(objects, tag), f"{tag}.")
             except PayloadError as exc:
+                if tag < "80":
+                    raise
                 deferred = deferred or exc
             continue
-        sub = tlv.parse(value, base=start, prefix=f"{tag}.")
-        templates[tag] = sub
-        if tag == "62":
-            offset = start
+        if tag == "62" and _PAYMENT_SYSTEM_TEMPLATES.intersection(sub):
+            offset = _value_offset(objects, tag)
             for subtag, subvalue in sub.items():
                 if subtag >= "50":
-                    tlv.parse(subvalue, base=offset + 4, prefix=f"62.{subtag}.")
+                    parse(subvalue, offset + 4, f"62.{subtag}.")
                 offset += 4 + len(subvalue)
     return templates, deferred
+
+
+def _value_offset(objects: dict[str, str], tag: str) -> int:
+    """Where the value of top-level object ``tag`` starts in the payload (for messages)."""
+    offset = 0
+    for other, value in objects.items():
+        if other == tag:
+            return offset + 4
+        offset += 4 + len(value)
+    raise KeyError(tag)
 
 
 def encode(objects: Mapping[str, str | Mapping[str, str]]) -> str:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pos.core.codec.errors import ProfileViolation
 
 QRPOS_GUID = "app.qrpos"
+_QRPOS_GUID_UPPER = QRPOS_GUID.upper()
 
 #: scheme -> human name (English; explain.py translates)
 SCHEMES: dict[str, str] = {
@@ -68,8 +69,8 @@ def guids(templates: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
 
 def detect(objects: Mapping[str, str], templates: Mapping[str, Mapping[str, str]]) -> str:
     """The scheme a decoded payload belongs to, by the GUIDs of its merchant account templates."""
-    found = set(guids(templates).values())
-    if QRPOS_GUID.upper() in found:
+    found = {sub.get("00", "").upper() for tag, sub in templates.items() if "26" <= tag <= "51"}
+    if _QRPOS_GUID_UPPER in found:
         return "qrpos"
     if "JP.OR.PAYMENTSJAPAN" in found:
         return "jpqr"

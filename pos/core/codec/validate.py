@@ -7,7 +7,7 @@ lists the rules, the tests that break each one, and where we follow real codes r
 
 from __future__ import annotations
 
-import re
+from typing import NoReturn
 
 from pos.core.codec import iso, profiles, templates, values
 from pos.core.codec.errors import BadValue, MissingObject
@@ -23,12 +23,8 @@ OBJECT_NAMES = {
 }
 MANDATORY = ("52", "53", "58", "59", "60")
 _MANDATORY = frozenset(MANDATORY)
-#: scalar value formats: ID -> (regex, description)
-_FORMATS = {
-    "52": (re.compile(r"\d{4}\Z", re.ASCII), "4 digits"),
-    "53": (re.compile(r"\d{3}\Z", re.ASCII), "3 digits (ISO 4217 numeric)"),
-    "58": (re.compile(r"[A-Z]{2}\Z", re.ASCII), "2 upper-case letters (ISO 3166-1)"),
-}
+#: scalar value formats, for messages: ID -> description (check_values tests them with str methods)
+_FORMATS = {"52": "4 digits", "53": "3 digits (ISO 4217 numeric)", "58": "2 upper-case letters (ISO 3166-1)"}
 #: longest value, in code points; 59 and 60 may be any printable text (real codes write accents)
 _MAX_LENGTHS = {"59": 25, "60": 15, "61": 10}
 # ID ranges as sets, so that each presence rule is one C-level set operation
@@ -36,6 +32,7 @@ _ACCOUNT_IDS = frozenset(f"{n:02d}" for n in range(2, 52))
 _PRIMITIVE_ACCOUNT_IDS = frozenset(f"{n:02d}" for n in range(2, 26))  # 02-25: card schemes, ANS
 _GUID_TEMPLATES = frozenset([f"{n:02d}" for n in range(26, 52)] + [f"{n:02d}" for n in range(80, 100)])
 _RFU_IDS = frozenset(f"{n:02d}" for n in range(65, 80))
+_FEE_IDS = frozenset({"55", "56", "57"})
 
 
 def name(tag: str) -> str:
@@ -67,10 +64,19 @@ def check_values(scheme: str, objects: dict[str, str], parsed: dict[str, dict[st
         for tag in MANDATORY:
             if tag not in objects and tag not in relaxed:
                 raise MissingObject(f"missing mandatory {_name(tag)}")
-    for tag, (pattern, what) in _FORMATS.items():
-        if tag in objects and pattern.match(objects[tag]) is None:
-            raise BadValue(f"{_name(tag)} is {objects[tag]!r}; it must be {what}")
-    _check_codes(objects)
+    mcc, currency, country = objects.get("52"), objects.get("53"), objects.get("58")
+    if mcc is not None and not (len(mcc) == 4 and mcc.isascii() and mcc.isdigit()):
+        _refuse_format("52", mcc)
+    # an assigned currency or country code has the right format: only other values need the test
+    if currency is not None and currency not in iso.CURRENCY_EXPONENTS and not (
+        len(currency) == 3 and currency.isascii() and currency.isdigit()
+    ):
+        _refuse_format("53", currency)
+    if country is not None and country not in iso.COUNTRIES and not (
+        len(country) == 2 and country.isascii() and country.isalpha() and country.isupper()
+    ):
+        _refuse_format("58", country)
+    _check_codes(currency, country)
     for tag, limit in _MAX_LENGTHS.items():
         if len(objects.get(tag, "")) > limit:
             raise BadValue(f"{_name(tag)} is {len(objects[tag])} characters; at most {limit}")
@@ -79,8 +85,9 @@ def check_values(scheme: str, objects: dict[str, str], parsed: dict[str, dict[st
     if not _PRIMITIVE_ACCOUNT_IDS.isdisjoint(objects):
         _check_card_accounts(objects)
     if "54" in objects:
-        values.check_amount(objects["54"], objects.get("53"))
-    _check_fees(objects)
+        values.check_amount(objects["54"], currency)
+    if not _FEE_IDS.isdisjoint(objects):
+        _check_fees(objects)
     warnings = templates.check(parsed)
     if _RFU_IDS.isdisjoint(objects):
         return warnings
@@ -88,15 +95,17 @@ def check_values(scheme: str, objects: dict[str, str], parsed: dict[str, dict[st
     return rfu + warnings
 
 
-def _check_codes(objects: dict[str, str]) -> None:
+def _refuse_format(tag: str, value: str) -> NoReturn:
+    raise BadValue(f"{_name(tag)} is {value!r}; it must be {_FORMATS[tag]}")
+
+
+def _check_codes(currency: str | None, country: str | None) -> None:
     """53 and 58 are not just digits and letters but codes that ISO assigned."""
-    currency = objects.get("53")
     if currency is not None and currency not in iso.CURRENCY_EXPONENTS:
         raise BadValue(
             f"{_name('53')} is {currency!r}, which is not an ISO 4217 currency with minor units",
             code="PAYLOAD_BAD_CURRENCY",
         )
-    country = objects.get("58")
     if country is not None and country not in iso.COUNTRIES:
         raise BadValue(f"{_name('58')} is {country!r}, which is not an ISO 3166-1 country code")
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from pos.core.codec import (
     PayloadError,
+    PayloadStructureError,
     RequestPayload,
     build_signed_request,
     decode,
@@ -200,3 +201,26 @@ def test_the_canonical_text_cut_from_a_payload_is_the_one_rebuilt_object_by_obje
 
 def test_the_spec_example_is_among_the_damaged_code_seeds():
     assert EMVCO_SPEC_EXAMPLE in VALID
+
+
+# TLV-like text: mostly well-formed objects, with now and then a bad header, a repeated ID or a cut
+TLV_PIECES = st.one_of(
+    st.tuples(st.sampled_from(["00", "01", "26", "62", "80", "99"]), text(WORLD_TEXT, 1, 12)).map(
+        lambda pair: tlv.encode_one(*pair)),
+    st.sampled_from(["0100", "0x01a", "58", "5805AB", "1a02ab", "63041234"]),
+)
+
+
+@SETTINGS
+@given(st.lists(TLV_PIECES, max_size=8))
+def test_tlv_parsing_splits_well_formed_text_and_says_why_it_refuses_the_rest(pieces):
+    """The splitter's quick loop and its precise walk of refused text agree: either every object
+    comes back and writes the text again, or a structure error names an object and an offset."""
+    text = "".join(pieces)
+    try:
+        objects = tlv.parse(text, 7, "62.")
+    except PayloadStructureError as exc:
+        assert exc.code in ("PAYLOAD_TRUNCATED", "PAYLOAD_BAD_TLV", "PAYLOAD_BAD_LENGTH", "PAYLOAD_DUPLICATE_OBJECT")
+        assert "offset" in exc.message
+    else:
+        assert tlv.encode(objects.items()) == text

@@ -42,6 +42,7 @@ _PENDING, _DONE, _FAILED, _ALONE = range(4)
 # another connection, whether that transaction committed: made for a COMMIT whose answer was lost.
 _TRANSACTION_ID = text("SELECT pg_current_xact_id_if_assigned()::text")
 _TRANSACTION_STATUS = text("SELECT pg_xact_status(CAST(:xid AS xid8))")
+_OUTCOMES = {"committed": True, "aborted": False}
 
 
 class _Unit:
@@ -168,12 +169,10 @@ class GroupCommit:
             return True  # it wrote nothing: committed or not, every answer stands as it is
         try:
             with self._db.engine.connect() as conn:  # a bare read, rolled back: no commit of its own to fail
-                status = conn.execute(_TRANSACTION_STATUS, {"xid": xid}).scalar()
+                status = conn.execute(_TRANSACTION_STATUS, {"xid": xid}).scalar_one()
         except exc.DBAPIError:
             return None  # the server cannot be asked either
-        if status == "committed":
-            return True
-        return False if status == "aborted" else None  # "in progress" (the COMMIT still running): unknown
+        return _OUTCOMES.get(status)  # "in progress" (its COMMIT still running): nobody can tell yet
 
 
 def _transaction_id(conn: Connection) -> str | None:

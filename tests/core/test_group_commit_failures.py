@@ -164,3 +164,31 @@ def test_a_bug_in_one_unit_of_a_batch_costs_the_others_no_second_commit(core, sa
         assert isinstance(bad.error(), ZeroDivisionError)
         assert [g.result()["status"] for g in good] == ["paid", "paid"]
     assert count[0] == 2  # the blocker's, then one for the batch: nobody was rerun alone
+
+
+def test_when_the_connection_breaks_in_the_middle_of_a_batch_nothing_of_it_is_kept_and_each_unit_is_rerun_alone(
+        core, sale):
+    """The first unit of the batch breaks the batch's connection (as a server restart would): the
+    units before the break and after it are rerun alone, each paid exactly once."""
+    wallets, reqs = sale
+    journal_before = _journal_length(core)
+    runs = []
+
+    def breaks_the_connection(conn):
+        runs.append(1)
+        if len(runs) == 1:
+            conn.connection.dbapi_connection.close()  # every statement after this one fails
+        return "rerun alone"
+
+    with leader_held(core) as release:
+        breaker = Call(core.db.transact, breaks_the_connection)
+        queued(core, 1)
+        paying = [Call(payments.pay, core, wallet_id=wallets[i], payload=reqs[i]["payload"]) for i in range(3)]
+        queued(core, 4)
+        release.set()
+        assert breaker.result() == "rerun alone"
+        assert [p.result()["status"] for p in paying] == ["paid"] * 3
+    assert len(runs) == 2
+    assert _payments_stored(core) == 3 and _journal_length(core) == journal_before + 3
+    assert [parties.wallet_summary(core, w)["balance"]["amount"] for w in wallets[:3]] == [4000] * 3
+    assert audit(core)["ok"]

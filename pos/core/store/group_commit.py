@@ -170,7 +170,7 @@ class GroupCommit:
         try:
             with self._db.engine.connect() as conn:  # a bare read, rolled back: no commit of its own to fail
                 status = conn.execute(_TRANSACTION_STATUS, {"xid": xid}).scalar_one()
-        except exc.DBAPIError:
+        except Exception:  # not only DBAPIError: SQLAlchemy can trip over a connection closed under it
             return None  # the server cannot be asked either
         return _OUTCOMES.get(status)  # "in progress" (its COMMIT still running): nobody can tell yet
 

@@ -165,3 +165,15 @@ def test_when_the_server_cannot_say_whether_the_batch_committed_each_caller_gets
         payments.pay(core, wallet_id=wallets[0], payload=reqs[0]["payload"])
     assert _payments_stored(core) == 3
     assert audit(core)["ok"]
+
+
+def test_a_lone_payment_the_server_cannot_account_for_gets_the_error_and_its_retry_replays_it(
+        core, lost, shop_and_payers):
+    wallets, reqs, _ = shop_and_payers
+    lost.arm(refused=1)
+    with pytest.raises(OperationalError):
+        payments.pay(core, wallet_id=wallets[1], payload=reqs[1]["payload"], idempotency_key="retry-me")
+    assert _payments_stored(core) == 1 and _balances(core, wallets)[1] == 4000  # committed, not redone
+    replay = payments.pay(core, wallet_id=wallets[1], payload=reqs[1]["payload"], idempotency_key="retry-me")
+    assert replay["status"] == "paid" and _payments_stored(core) == 1
+    assert audit(core)["ok"]

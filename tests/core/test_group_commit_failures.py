@@ -2,6 +2,7 @@
 
 The fault is injected where a full disk or a failed WAL flush would show it: the driver's COMMIT
 raises (a DBAPI OperationalError, wrapped by SQLAlchemy like a real one). Everything else is real.
+Every wait on another thread is bounded (``calls.py``): a stuck leader fails a test in seconds.
 """
 
 import threading

@@ -1,36 +1,17 @@
-"""Group commit: units waiting together share one commit, and each still succeeds or fails alone."""
+"""Group commit: units waiting together share one commit, and each still succeeds or fails alone.
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
+Every wait on another thread is bounded (``calls.py``): a broken leader loop fails these tests in
+seconds instead of hanging them.
+"""
 
-from sqlalchemy import event, exc
+from sqlalchemy import exc
 
 from pos.core import parties, payments
 from pos.core.errors import QrposError
 from pos.core.ledger.verify import audit
 
+from .calls import Call, commits, leader_held, queued
 from .worlds import ramen_shop
-
-
-def _hold_the_leader(core):
-    """Start a unit that keeps the leader busy until released, so the next units queue up."""
-    started, release = threading.Event(), threading.Event()
-
-    def blocker(conn):
-        started.set()
-        release.wait(30)
-        return "blocker"
-
-    thread = threading.Thread(target=core.db.transact, args=(blocker,))
-    thread.start()
-    started.wait(30)
-    return release, thread
-
-
-def _commits(core):
-    count = [0]
-    event.listen(core.db.engine, "commit", lambda conn: count.__setitem__(0, count[0] + 1))
-    return count
 
 
 def test_payments_waiting_together_commit_together_and_declines_fail_alone(core):
@@ -39,8 +20,7 @@ def test_payments_waiting_together_commit_together_and_declines_fail_alone(core)
     broke = parties.create_wallet(core, owner="Broke", currency="JPY", pin="1234", balance=100)["wallet_id"]
     reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                     amount=1000, currency="JPY") for _ in range(10)]
-    commits = _commits(core)
-    release, blocker = _hold_the_leader(core)
+    count = commits(core)
 
     def pay(i):
         try:
@@ -48,18 +28,33 @@ def test_payments_waiting_together_commit_together_and_declines_fail_alone(core)
         except QrposError as error:
             return error.code
 
-    with ThreadPoolExecutor(10) as pool:
-        results = [pool.submit(pay, i) for i in range(10)]
-        assert core.db._group.wait_for_queue(10)
+    with leader_held(core) as release:
+        calls = [Call(pay, i) for i in range(10)]
+        queued(core, 10)
         release.set()
-        outcome = [r.result(timeout=60) for r in results]
-    blocker.join(30)
+        outcome = [c.result() for c in calls]
     assert outcome == ["paid", "INSUFFICIENT_FUNDS"] * 5
-    assert commits[0] == 2  # the blocker's batch, then all ten payments in one commit
+    assert count[0] == 2  # the blocker's batch, then all ten payments in one commit
     assert parties.wallet_summary(core, rich)["balance"]["amount"] == 100_000 - 5000
     assert parties.wallet_summary(core, broke)["balance"]["amount"] == 100
     assert [payments.get_request(core, r["id"])["status"] for r in reqs] == ["paid", "awaiting_payment"] * 5
     assert audit(core)["ok"]
+
+
+def test_more_units_than_a_batch_holds_are_committed_in_batches_and_every_caller_is_answered(core):
+    shop = ramen_shop(core)
+    wallet = parties.create_wallet(core, owner="W", currency="JPY", pin="1234", balance=100_000)["wallet_id"]
+    reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+                                    amount=100, currency="JPY") for _ in range(5)]
+    core.db._group._max = 2
+    count = commits(core)
+    with leader_held(core) as release:
+        calls = [Call(payments.pay, core, wallet_id=wallet, payload=r["payload"]) for r in reqs]
+        queued(core, 5)
+        release.set()
+        assert [c.result()["status"] for c in calls] == ["paid"] * 5
+    assert count[0] == 1 + 3  # the blocker, then batches of 2, 2 and 1
+    assert parties.wallet_summary(core, wallet)["balance"]["amount"] == 100_000 - 500
 
 
 def test_a_unit_meeting_a_conflict_is_rerun_alone_and_the_others_commit(core):
@@ -75,17 +70,28 @@ def test_a_unit_meeting_a_conflict_is_rerun_alone_and_the_others_commit(core):
             raise exc.IntegrityError("INSERT ...", {}, Exception("duplicate key (a race with another process)"))
         return "second time lucky"
 
-    release, blocker = _hold_the_leader(core)
-    with ThreadPoolExecutor(4) as pool:
-        odd = pool.submit(core.db.transact, conflicting)
-        paid = [pool.submit(payments.pay, core, wallet_id=wallet, payload=r["payload"]) for r in reqs]
-        assert core.db._group.wait_for_queue(4)
+    with leader_held(core) as release:
+        odd = Call(core.db.transact, conflicting)
+        paid = [Call(payments.pay, core, wallet_id=wallet, payload=r["payload"]) for r in reqs]
+        queued(core, 4)
         release.set()
-        assert odd.result(timeout=60) == "second time lucky"
-        assert [p.result(timeout=60)["status"] for p in paid] == ["paid"] * 3
-    blocker.join(30)
+        assert odd.result() == "second time lucky"
+        assert [p.result()["status"] for p in paid] == ["paid"] * 3
     assert len(runs) == 2
     assert audit(core)["ok"]
+
+
+def test_a_lone_unit_meeting_a_conflict_is_rerun_and_answers_once(core):
+    runs = []
+
+    def conflicting(conn):
+        runs.append(1)
+        if len(runs) == 1:
+            raise exc.IntegrityError("INSERT ...", {}, Exception("duplicate key (a race with another process)"))
+        return "second time lucky"
+
+    assert Call(core.db.transact, conflicting).result() == "second time lucky"
+    assert len(runs) == 2
 
 
 def test_a_bug_in_one_unit_reaches_its_caller_only(core):
@@ -97,12 +103,21 @@ def test_a_bug_in_one_unit_reaches_its_caller_only(core):
     def buggy(conn):
         raise ZeroDivisionError("a bug")
 
-    release, blocker = _hold_the_leader(core)
-    with ThreadPoolExecutor(2) as pool:
-        bad = pool.submit(core.db.transact, buggy)
-        good = pool.submit(payments.pay, core, wallet_id=wallet, payload=req["payload"])
-        assert core.db._group.wait_for_queue(2)
+    with leader_held(core) as release:
+        bad = Call(core.db.transact, buggy)
+        good = Call(payments.pay, core, wallet_id=wallet, payload=req["payload"])
+        queued(core, 2)
         release.set()
-        assert isinstance(bad.exception(timeout=60), ZeroDivisionError)
-        assert good.result(timeout=60)["status"] == "paid"
-    blocker.join(30)
+        assert isinstance(bad.error(), ZeroDivisionError)
+        assert good.result()["status"] == "paid"
+
+
+def test_a_bug_in_a_lone_unit_reaches_its_caller_and_is_not_rerun(core):
+    runs = []
+
+    def buggy(conn):
+        runs.append(1)
+        raise ZeroDivisionError("a bug")
+
+    assert isinstance(Call(core.db.transact, buggy).error(), ZeroDivisionError)
+    assert runs == [1]

@@ -2,13 +2,13 @@
 
 The fault is injected where a full disk or a failed WAL flush would show it: the driver's COMMIT
 raises (a DBAPI OperationalError, wrapped by SQLAlchemy like a real one). Everything else is real.
+Every wait on another thread is bounded (``calls.py``): a stuck leader fails a test in seconds.
 """
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from pos.core import parties, payments
 from pos.core.errors import QrposError
@@ -16,6 +16,7 @@ from pos.core.ledger.verify import audit
 from pos.core.store.schema import journal
 from pos.core.store.schema import payments as payments_table
 
+from .calls import Call, commits, leader_held, queued
 from .worlds import ramen_shop
 
 PAYERS = 6
@@ -80,35 +81,16 @@ def _pay_together(core, wallets, reqs, fault, **arm):
 
     Returns each caller's outcome: the payment's status, or the exception it raised.
     """
-    started, release, blocker_outcome = threading.Event(), threading.Event(), []
-
-    def blocker(conn):
-        started.set()
-        release.wait(30)
-        return "blocker"
-
-    def hold_the_leader():
-        try:
-            blocker_outcome.append(core.db.transact(blocker))
-        except Exception as error:  # the blocker's own commit may meet the fault too
-            blocker_outcome.append(error)
 
     def pay(i):
-        try:
-            return payments.pay(core, wallet_id=wallets[i], payload=reqs[i]["payload"])["status"]
-        except Exception as error:
-            return error
+        return payments.pay(core, wallet_id=wallets[i], payload=reqs[i]["payload"])["status"]
 
-    holder = threading.Thread(target=hold_the_leader)
-    holder.start()
-    assert started.wait(30)
-    with ThreadPoolExecutor(PAYERS) as pool:
-        results = [pool.submit(pay, i) for i in range(PAYERS)]
-        assert core.db._group.wait_for_queue(PAYERS)  # the only look inside: every payer waits in one batch
+    with leader_held(core) as release:
+        calls = [Call(pay, i) for i in range(PAYERS)]
+        queued(core, PAYERS)  # the only look inside: every payer waits in one batch
         fault.arm(**arm)
         release.set()
-        outcome = [r.result(timeout=60) for r in results]
-    holder.join(30)
+        outcome = [c.outcome() for c in calls]
     fault.disarm()
     return outcome
 
@@ -170,26 +152,44 @@ def test_a_refund_whose_commit_fails_leaves_the_payment_as_it_was(core, sale, fa
 def test_a_bug_in_one_unit_of_a_batch_costs_the_others_no_second_commit(core, sale):
     """The buggy unit is rolled back to its savepoint; the batch still commits once, the others in it."""
     wallets, reqs = sale
-    commits = [0]
-    event.listen(core.db.engine, "commit", lambda conn: commits.__setitem__(0, commits[0] + 1))
-    started, release = threading.Event(), threading.Event()
-
-    def blocker(conn):
-        started.set()
-        release.wait(30)
+    count = commits(core)
 
     def buggy(conn):
         raise ZeroDivisionError("a bug")
 
-    holder = threading.Thread(target=core.db.transact, args=(blocker,))
-    holder.start()
-    assert started.wait(30)
-    with ThreadPoolExecutor(PAYERS + 1) as pool:
-        bad = pool.submit(core.db.transact, buggy)
-        good = [pool.submit(payments.pay, core, wallet_id=wallets[i], payload=reqs[i]["payload"]) for i in range(2)]
-        assert core.db._group.wait_for_queue(3)
+    with leader_held(core) as release:
+        bad = Call(core.db.transact, buggy)
+        good = [Call(payments.pay, core, wallet_id=wallets[i], payload=reqs[i]["payload"]) for i in range(2)]
+        queued(core, 3)
         release.set()
-        assert isinstance(bad.exception(timeout=60), ZeroDivisionError)
-        assert [g.result(timeout=60)["status"] for g in good] == ["paid", "paid"]
-    holder.join(30)
-    assert commits[0] == 2  # the blocker's, then one for the batch: nobody was rerun alone
+        assert isinstance(bad.error(), ZeroDivisionError)
+        assert [g.result()["status"] for g in good] == ["paid", "paid"]
+    assert count[0] == 2  # the blocker's, then one for the batch: nobody was rerun alone
+
+
+def test_when_the_connection_breaks_in_the_middle_of_a_batch_nothing_of_it_is_kept_and_each_unit_is_rerun_alone(
+        core, sale):
+    """The first unit of the batch breaks the batch's connection (as a server restart would): the
+    units before the break and after it are rerun alone, each paid exactly once."""
+    wallets, reqs = sale
+    journal_before = _journal_length(core)
+    runs = []
+
+    def breaks_the_connection(conn):
+        runs.append(1)
+        if len(runs) == 1:
+            conn.connection.dbapi_connection.close()  # every statement after this one fails
+        return "rerun alone"
+
+    with leader_held(core) as release:
+        breaker = Call(core.db.transact, breaks_the_connection)
+        queued(core, 1)
+        paying = [Call(payments.pay, core, wallet_id=wallets[i], payload=reqs[i]["payload"]) for i in range(3)]
+        queued(core, 4)
+        release.set()
+        assert breaker.result() == "rerun alone"
+        assert [p.result()["status"] for p in paying] == ["paid"] * 3
+    assert len(runs) == 2
+    assert _payments_stored(core) == 3 and _journal_length(core) == journal_before + 3
+    assert [parties.wallet_summary(core, w)["balance"]["amount"] for w in wallets[:3]] == [4000] * 3
+    assert audit(core)["ok"]

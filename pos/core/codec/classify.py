@@ -17,7 +17,7 @@ _WECHAT_HOSTS = ("wx.tenpay.com", "payapp.weixin.qq.com", "wxpay.wxutil.com")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}\Z", re.ASCII)
 
 
-def classify(text: str) -> tuple[str, dict] | None:
+def classify(text: str) -> tuple[str, dict[str, object]] | None:
     """(scheme, fields) for a recognised non-EMV payment string, or None."""
     stripped = text.strip()
     if _ALIPAY_CODE.match(stripped):
@@ -45,7 +45,7 @@ def classify(text: str) -> tuple[str, dict] | None:
     return None
 
 
-def _uri_fields(uri: str) -> dict:
+def _uri_fields(uri: str) -> dict[str, object]:
     parts = urlsplit(uri)
     return {
         "scheme": parts.scheme.lower(),
@@ -59,7 +59,7 @@ _EPC_KEYS = ("service_tag", "version", "encoding", "identification", "bic", "nam
              "amount", "purpose", "reference", "text", "information")
 
 
-def _epc(text: str) -> dict | None:
+def _epc(text: str) -> dict[str, object] | None:
     """The EPC069-12 SEPA credit transfer QR: fixed lines, "BCD" / 001|002 / 1-8 / "SCT"."""
     lines = text.replace("\r\n", "\n").split("\n")
     if len(lines) < 7 or len(lines) > 12 or lines[1] not in ("001", "002") or lines[3] != "SCT":
@@ -67,7 +67,7 @@ def _epc(text: str) -> dict | None:
     return {key: (lines[i] or None) if i < len(lines) else None for i, key in enumerate(_EPC_KEYS)}
 
 
-def _emv_cpm(text: str) -> dict | None:
+def _emv_cpm(text: str) -> dict[str, object] | None:
     """EMV consumer-presented mode: base64 of BER-TLV starting with tag 85 "CPV01"."""
     if len(text) < 12 or _BASE64.match(text) is None:
         return None

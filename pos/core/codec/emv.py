@@ -73,7 +73,7 @@ class EmvPayload:
     def crc(self) -> str:
         return self.objects["63"]
 
-    def fields(self) -> dict:
+    def fields(self) -> dict[str, object]:
         """The inspector's ``fields`` object: every value as encoded, absent ones None."""
         o, t = self.objects, self.templates
         accounts = {tag: (t[tag] if tag in t else o[tag]) for tag in o if "02" <= tag <= "51"}

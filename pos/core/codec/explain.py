@@ -91,7 +91,7 @@ def _sub_label(code: EmvPayload, tag: str, sub: str, lang: str) -> str:
     return pick(table.get(sub, labels.DETAIL), lang)
 
 
-def _scheme_table(guid: str, tag: str) -> dict:
+def _scheme_table(guid: str, tag: str) -> dict[str, tuple[str, str, str]]:
     if guid == "APP.QRPOS":
         return labels.SCHEME_SUB["qrpos_unreserved" if tag >= "80" else "qrpos"]
     for name, marker in (("jpqr", "JP.OR.PAYMENTSJAPAN"), ("pix", "BR.GOV.BCB.PIX"),

@@ -12,7 +12,7 @@ from pos.core.codec.errors import PayloadError, PayloadStructureError, PayloadTo
 _TLV_START = re.compile(r"\d{4}", re.ASCII)
 
 
-def read(payload: str, keys: Mapping[str, bytes] | None = None) -> tuple[str, dict, emv.EmvPayload | None]:
+def read(payload: str, keys: Mapping[str, bytes] | None = None) -> tuple[str, dict[str, object], emv.EmvPayload | None]:
     """(scheme, fields, decoded EMV payload or None).
 
     :param keys: signing secrets by key id; when given, a qrpos payload's signature is verified.
@@ -47,7 +47,7 @@ def decode(payload: str) -> emv.EmvPayload:
     return code
 
 
-def inspect_payload(payload: str, keys: Mapping[str, bytes] | None = None) -> dict:
+def inspect_payload(payload: str, keys: Mapping[str, bytes] | None = None) -> dict[str, object]:
     """``{"ok": True, "scheme": S, "fields": F}`` or ``{"ok": False, "error": {code, message}}``."""
     try:
         scheme, fields, _ = read(payload, keys)

@@ -17,7 +17,7 @@ from binascii import b2a_base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from pos.core.codec import emv, values
 from pos.core.codec.errors import BadValue, MissingObject, NotQrpos, PayloadError, SignatureInvalid
@@ -285,9 +285,9 @@ def _is_local(v: object) -> bool:
     return (0 < len(v) <= 25 and v.isprintable()) or _LOCAL.match(v) is not None
 
 
-def _objects(p: RequestPayload, key_id: str) -> dict:
+def _objects(p: RequestPayload, key_id: str) -> dict[str, Any]:
     numeric, exponent = CURRENCIES[p.currency]
-    objects: dict = {
+    objects: dict[str, Any] = {
         "00": "01",
         "01": "11" if p.amount_minor is None else "12",
         ACCOUNT_TAG: {"00": QRPOS_GUID, "01": p.merchant_id, "02": p.terminal_id},

@@ -87,11 +87,11 @@ def _refunds_match_payments(conn: Connection) -> list[str]:
 
 def _verify_entries_against_journal(conn: Connection) -> list[str]:
     """Every ledger transaction appears in the journal with exactly its entries."""
-    journaled: dict[str, list] = {}
+    journaled: dict[str, list[tuple[object, ...]]] = {}
     for record in journal.records(conn):
         for tx in json.loads(record.body).get("transactions", []):
             journaled[tx["id"]] = sorted(map(tuple, tx["legs"]))
-    stored: dict[str, list] = defaultdict(list)
+    stored: dict[str, list[tuple[object, ...]]] = defaultdict(list)
     for row in conn.execute(select(entries.c.transaction_id, entries.c.account_id, entries.c.amount)):
         stored[row.transaction_id].append((row.account_id, row.amount))
     problems = []

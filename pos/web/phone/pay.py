@@ -34,7 +34,7 @@ def kind_of(text: str) -> str:
         return "qrpos_payment_code"
     found = codec.inspect_payload(text)
     if found["ok"] and found["scheme"] != "unknown":
-        return found["scheme"]
+        return str(found["scheme"])
     return "link" if text.lower().startswith(("http://", "https://")) else "unknown"
 
 

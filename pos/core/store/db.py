@@ -76,6 +76,7 @@ class Database:
         if group_commit is None:  # on unless QRPOS_GROUP_COMMIT=0 (for comparisons)
             group_commit = os.environ.get("QRPOS_GROUP_COMMIT", "1") not in ("0", "false", "off")
         self._group = GroupCommit(self) if group_commit else None
+        self._alone = threading.local()  # .conn: the transaction transact_alone runs on this thread
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
@@ -114,11 +115,24 @@ class Database:
         return self._group.submit(fn, self.transact_alone)
 
     def transact_alone(self, fn: Callable[[Connection], T], *, attempts: int = 8) -> T:
-        """Run ``fn`` in one write transaction of its own; rerun it whole on a retryable conflict."""
+        """Run ``fn`` in one write transaction of its own; rerun it whole on a retryable conflict.
+
+        Called again from inside ``fn`` (a service built from other services), it joins the running
+        transaction in a savepoint, as group commit does: a transaction of its own would wait for the
+        write lock its caller holds (SQLite) or the rows it locked (PostgreSQL), and commit apart.
+        """
+        outer: Connection | None = getattr(self._alone, "conn", None)
+        if outer is not None:
+            with outer.begin_nested():
+                return fn(outer)
         for attempt in range(attempts):
             try:
                 with self.write() as conn:
-                    return fn(conn)
+                    self._alone.conn = conn
+                    try:
+                        return fn(conn)
+                    finally:
+                        self._alone.conn = None
             except (exc.IntegrityError, exc.OperationalError) as error:
                 if attempt == attempts - 1 or not self._retryable(error):
                     raise

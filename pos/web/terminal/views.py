@@ -78,7 +78,10 @@ def _settings_page(status: int = 200, **extra):
     endpoints = webhooks.list_endpoints(core(), merchant_id=merchant_id)
     deliveries = webhooks.list_deliveries(core(), merchant_id=merchant_id, limit=RECENT_DELIVERIES)
     urls = {e["id"]: e["url"] for e in endpoints}
-    page = render_template("terminal/webhooks.html", endpoints=endpoints, deliveries=deliveries, urls=urls, **extra)
+    from pos.web.terminal.shop_day import shop_tz  # shop_day registers on this module's blueprint
+
+    page = render_template("terminal/webhooks.html", endpoints=endpoints, deliveries=deliveries, urls=urls,
+                           shop_tz=shop_tz(), **extra)
     return page, status
 
 

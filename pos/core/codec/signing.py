@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import hmac
 import re
-from binascii import b2a_base64
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, NoReturn
 
-from pos.core.codec import emv, values
+from pos.core.codec import emv, mac, values
 from pos.core.codec.errors import BadValue, MissingObject, NotQrpos, PayloadError, SignatureInvalid
 from pos.core.codec.profiles import QRPOS_GUID, SCHEMES
 from pos.core.money import CURRENCIES, alpha_from_numeric
 
 ACCOUNT_TAG = "26"
 UNRESERVED_TAG = "80"
-SIGNATURE_BYTES = 16
-_DOMAIN = b"qrpos-request-v1\n"
+SIGNATURE_BYTES = mac.SIGNATURE_BYTES
 _ACCOUNT_SUBS = frozenset({"01", "02"})  # merchant id, terminal id
 _UNRESERVED_SUBS = frozenset({"01", "03", "04"})  # request id, key id, signature
 _NONE: Mapping[str, str] = MappingProxyType({})
@@ -54,8 +52,6 @@ _ID_PUNCTUATION = "_"  # besides letters and digits, in a request id
 _KEY_PUNCTUATION = "_.-"  # in a key id
 _BASE64URL_PUNCTUATION = "_-"  # in a signature
 _LOCAL = re.compile(r"[^\x00-\x1f\x7f]{1,25}\Z")
-#: base64url without padding, and + / turned into - _
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +113,7 @@ def verify(code: emv.EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
     if canonical is None:
         canonical = _canonical(_unsigned(code))
     # both are ASCII (_request checked the signature's characters), so compare_digest takes them as str
-    if not hmac.compare_digest(_mac(canonical, secret), signature):
+    if not hmac.compare_digest(mac.signature(canonical, secret), signature):
         raise SignatureInvalid(f"signature does not match (key {key_id!r}): the payload was altered")
     return p
 
@@ -132,13 +128,7 @@ def profile_problem(code: emv.EmvPayload) -> PayloadError | None:
 
 
 def _sign(objects: Mapping[str, str | Mapping[str, str]], secret: bytes) -> str:
-    return _mac(_canonical(objects), secret)
-
-
-def _mac(canonical: str, secret: bytes) -> str:
-    digest = hmac.digest(secret, _DOMAIN + canonical.encode("utf-8"), "sha256")
-    # base64 of 16 bytes is 22 characters and "=="; binascii spares base64's Python layers
-    return b2a_base64(digest[:SIGNATURE_BYTES], newline=False)[:22].translate(_URLSAFE).decode("ascii")
+    return mac.signature(_canonical(objects), secret)
 
 
 def _canonical(objects: Mapping[str, str | Mapping[str, str]]) -> str:

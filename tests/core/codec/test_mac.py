@@ -34,3 +34,4 @@ def test_the_prepared_keys_stay_bounded_however_many_secrets_are_used():
         secret = f"secret {i}".encode()
         assert mac.signature("000201", secret) == _expected("000201", secret)
     assert len(mac._prepared) <= mac._PREPARED_MAX
+

@@ -12,13 +12,12 @@ to 16 bytes and written in unpadded base64url (22 characters).
 from __future__ import annotations
 
 import hmac
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any
 
-from pos.core.codec import emv, mac, values
+from pos.core.codec import emv, mac, request_rules, values
 from pos.core.codec.errors import BadValue, MissingObject, NotQrpos, PayloadError, SignatureInvalid
 from pos.core.codec.profiles import QRPOS_GUID, SCHEMES
 from pos.core.money import CURRENCIES, alpha_from_numeric
@@ -29,29 +28,9 @@ SIGNATURE_BYTES = mac.SIGNATURE_BYTES
 _ACCOUNT_SUBS = frozenset({"01", "02"})  # merchant id, terminal id
 _UNRESERVED_SUBS = frozenset({"01", "03", "04"})  # request id, key id, signature
 _NONE: Mapping[str, str] = MappingProxyType({})
+_BASE64URL_PUNCTUATION = "_-"  # besides letters and digits, in a signature
 
 
-#: what each text field must be, for messages; _check_request applies the rules with str methods,
-#: which take a fraction of a regex's time on strings this short
-_RULES = {
-    "request_id": "1-25 of A-Z a-z 0-9 _",
-    "merchant_id": "1-20 printable ASCII",
-    "terminal_id": "1-16 printable ASCII",
-    "mcc": "4 digits",
-    "country": "2 upper-case letters",
-    "merchant_name": "1-25 printable ASCII",
-    "merchant_city": "1-15 printable ASCII",
-    "postal_code": "1-10 printable ASCII",
-    "language": "2 letters (ISO 639)",
-    "bill_number": "1-25 printable ASCII",
-    "reference": "1-25 printable ASCII",
-    "terminal_label": "1-25 printable ASCII",
-    "key_id": "1-8 of A-Z a-z 0-9 _ . -",
-}
-_ID_PUNCTUATION = "_"  # besides letters and digits, in a request id
-_KEY_PUNCTUATION = "_.-"  # in a key id
-_BASE64URL_PUNCTUATION = "_-"  # in a signature
-_LOCAL = re.compile(r"[^\x00-\x1f\x7f]{1,25}\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +58,8 @@ class RequestPayload:
 
 #: RequestPayload's slot setters in field order. _request fills a new instance with them instead of
 #: the frozen dataclass __init__, which makes an object.__setattr__ call per field and cost a third
-#: of the rest of _request; it then checks the instance with _check_request, as build_signed_request
-#: checks the instances it is given, so no rule depends on which way the instance was made.
+#: of the rest of _request; it then checks the instance with request_rules.check, the rules
+#: build_signed_request applies (less those that decode's EMV rules already proved, see there).
 _SET_FIELDS = tuple(getattr(RequestPayload, f.name).__set__ for f in fields(RequestPayload))
 
 
@@ -89,7 +68,7 @@ def build_signed_request(p: RequestPayload, *, key_id: str, secret: bytes) -> st
 
     :raises PayloadError: (BadValue) when a field does not fit the profile.
     """
-    _check_request(p, key_id)
+    request_rules.check(p, key_id)
     objects = _objects(p, key_id)
     objects[UNRESERVED_TAG]["04"] = _sign(objects, secret)
     return emv.encode(objects)
@@ -191,96 +170,6 @@ def _unsigned(code: emv.EmvPayload) -> dict[str, str | Mapping[str, str]]:
     return {tag: code.templates.get(tag, value) for tag, value in code.objects.items()}
 
 
-def _check_request(p: RequestPayload, key_id: str) -> None:
-    """Every field of a request against our profile, in field order; the first broken rule raises.
-
-    Written out field by field rather than as a table of predicates: this runs on every read of a
-    scanned request, and a call per field cost more than all the checks together. "Printable
-    ASCII" is isascii() and isprintable() (space to ~); isalnum() on ASCII is A-Z a-z 0-9.
-    """
-    v: object = p.request_id
-    if not (isinstance(v, str) and _is_word(v, 25, _ID_PUNCTUATION)):
-        _refuse("request_id", v)
-    v = p.merchant_id
-    if not (isinstance(v, str) and 0 < len(v) <= 20 and v.isascii() and v.isprintable() and " " not in v):
-        _refuse("merchant_id", v)
-    v = p.terminal_id
-    if not (isinstance(v, str) and 0 < len(v) <= 16 and v.isascii() and v.isprintable() and " " not in v):
-        _refuse("terminal_id", v)
-    v = p.mcc
-    if not (isinstance(v, str) and len(v) == 4 and v.isascii() and v.isdigit()):
-        _refuse("mcc", v)
-    v = p.country
-    if not (isinstance(v, str) and len(v) == 2 and v.isascii() and v.isalpha() and v.isupper()):
-        _refuse("country", v)
-    v = p.merchant_name
-    if not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("merchant_name", v)
-    v = p.merchant_city
-    if not (isinstance(v, str) and 0 < len(v) <= 15 and v.isascii() and v.isprintable()):
-        _refuse("merchant_city", v)
-    v = p.postal_code
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 10 and v.isascii() and v.isprintable()):
-        _refuse("postal_code", v)
-    v = p.language
-    if v is not None and not (isinstance(v, str) and len(v) == 2 and v.isascii() and v.isalpha()):
-        _refuse("language", v)
-    v = p.bill_number
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("bill_number", v)
-    v = p.reference
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("reference", v)
-    v = p.terminal_label
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("terminal_label", v)
-    if not (isinstance(key_id, str) and _is_word(key_id, 8, _KEY_PUNCTUATION)):
-        _refuse("key_id", key_id)
-    if p.currency not in CURRENCIES:
-        raise BadValue(f"currency {p.currency!r} is not supported", code="PAYLOAD_BAD_CURRENCY")
-    amount = p.amount_minor
-    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0):
-        raise BadValue(f"amount_minor {amount!r} must be a positive integer or None", code="PAYLOAD_BAD_AMOUNT")
-    name, city = p.name_local, p.city_local
-    if name is not None and not _is_local(name):
-        raise BadValue(f"name_local {name!r} must be 1-25 printable characters")
-    if city is not None and not _is_local(city):
-        raise BadValue(f"city_local {city!r} must be 1-25 printable characters")
-    if city is not None and len(city) > 15:
-        raise BadValue(f"city_local {city!r} must be at most 15 characters")
-    if (name is None) != (p.language is None) or (city and not name):
-        raise BadValue("name_local and language go together (city_local needs both)")
-    expires = p.expires_at
-    if expires is not None and (
-        isinstance(expires, bool) or not isinstance(expires, int) or not 0 <= expires < 10**10
-    ):
-        raise BadValue(f"expires_at {expires!r} must be unix seconds (0 to 9999999999)")
-
-
-def _refuse(name: str, value: object) -> NoReturn:
-    raise BadValue(f"{name} {value!r} must be {_RULES[name]}")
-
-
-def _is_word(v: str, longest: int, punctuation: str) -> bool:
-    """1 to ``longest`` ASCII letters and digits, and the characters of ``punctuation``."""
-    if not (0 < len(v) <= longest and v.isascii()):
-        return False
-    if v.isalnum():
-        return True
-    # str.replace, not str.translate: translate raises and clears a LookupError inside for every
-    # character its table does not list, which made it the slowest check of a read
-    for mark in punctuation:
-        v = v.replace(mark, "")
-    return v == "" or v.isalnum()
-
-
-def _is_local(v: object) -> bool:
-    """1-25 characters of any script but no control character (the name in the local script)."""
-    if not isinstance(v, str):
-        return False
-    # isprintable() is one C pass that rules out every control character; the regex decides the rest
-    return (0 < len(v) <= 25 and v.isprintable()) or _LOCAL.match(v) is not None
-
 
 def _objects(p: RequestPayload, key_id: str) -> dict[str, Any]:
     numeric, exponent = CURRENCIES[p.currency]
@@ -348,10 +237,10 @@ def _request(code: emv.EmvPayload) -> RequestPayload:
         None if expires is None else int(expires),
     ), strict=True):
         set_field(p, value)
-    _check_request(p, extra["03"])
+    request_rules.check(p, extra["03"], decoded=True)
     return p
 
 
 def _is_signature(text: str) -> bool:
     """22 characters of base64url: A-Z a-z 0-9 - _."""
-    return len(text) == 22 and _is_word(text, 22, _BASE64URL_PUNCTUATION)
+    return len(text) == 22 and request_rules.is_word(text, 22, _BASE64URL_PUNCTUATION)

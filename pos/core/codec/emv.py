@@ -202,7 +202,7 @@ def _parse_templates(
                     raise
                 deferred = deferred or exc
             continue
-        if tag == "62" and _PAYMENT_SYSTEM_TEMPLATES.intersection(sub):
+        if tag == "62" and not _PAYMENT_SYSTEM_TEMPLATES.isdisjoint(sub):
             offset = _value_offset(objects, tag)
             for subtag, subvalue in sub.items():
                 if subtag >= "50":

@@ -156,11 +156,10 @@ def _canonical_as_written(code: emv.EmvPayload) -> str | None:
     value = objects[UNRESERVED_TAG]
     extra = templates[UNRESERVED_TAG]
     signature = extra["04"]
-    keys = list(extra)
-    if keys[-1] == "04":  # as we write it: the signature is the template's last object
+    if next(reversed(extra)) == "04":  # as we write it: the signature is the template's last object
         kept = value[: len(value) - 4 - len(signature)]
     else:
-        before = keys.index("04")
+        before = list(extra).index("04")
         cut = 4 * before + sum(map(len, list(extra.values())[:before]))
         kept = value[:cut] + value[cut + 4 + len(signature) :]
     return f"{raw[: end - len(value) - 4]}{UNRESERVED_TAG}{len(kept):02d}{kept}{raw[end : len(raw) - 8]}"

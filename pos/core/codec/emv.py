@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from binascii import crc_hqx
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from pos.core.codec import profiles, tlv, validate
 from pos.core.codec.crc import crc16
@@ -101,6 +101,13 @@ class EmvPayload:
         }
 
 
+#: EmvPayload's slot setters: decode fills a new instance with them rather than through the frozen
+#: dataclass __init__, an object.__setattr__ call per field, which took twice as long
+_SETTERS = {f.name: getattr(EmvPayload, f.name).__set__ for f in fields(EmvPayload)}
+_SET_RAW, _SET_SCHEME, _SET_OBJECTS = _SETTERS["raw"], _SETTERS["scheme"], _SETTERS["objects"]
+_SET_TEMPLATES, _SET_WARNINGS = _SETTERS["templates"], _SETTERS["warnings"]
+
+
 def decode(payload: str) -> EmvPayload:
     """Decode and validate an EMV MPM payload: structure, CRC, values, and its scheme's profile.
 
@@ -114,7 +121,13 @@ def decode(payload: str) -> EmvPayload:
         raise deferred
     warnings = validate.check_values(scheme, objects, templates)
     profiles.check(scheme, objects, templates)
-    return EmvPayload(payload, scheme, objects, templates, warnings)
+    code = object.__new__(EmvPayload)
+    _SET_RAW(code, payload)
+    _SET_SCHEME(code, scheme)
+    _SET_OBJECTS(code, objects)
+    _SET_TEMPLATES(code, templates)
+    _SET_WARNINGS(code, warnings)
+    return code
 
 
 def _split(payload: str) -> dict[str, str]:
@@ -189,7 +202,7 @@ def _parse_templates(
                     raise
                 deferred = deferred or exc
             continue
-        if tag == "62" and _PAYMENT_SYSTEM_TEMPLATES.intersection(sub):
+        if tag == "62" and not _PAYMENT_SYSTEM_TEMPLATES.isdisjoint(sub):
             offset = _value_offset(objects, tag)
             for subtag, subvalue in sub.items():
                 if subtag >= "50":

@@ -12,50 +12,25 @@ to 16 bytes and written in unpadded base64url (22 characters).
 from __future__ import annotations
 
 import hmac
-import re
-from binascii import b2a_base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from types import MappingProxyType
-from typing import Any, NoReturn
+from typing import Any
 
-from pos.core.codec import emv, values
+from pos.core.codec import emv, mac, request_rules, values
 from pos.core.codec.errors import BadValue, MissingObject, NotQrpos, PayloadError, SignatureInvalid
 from pos.core.codec.profiles import QRPOS_GUID, SCHEMES
 from pos.core.money import CURRENCIES, alpha_from_numeric
 
 ACCOUNT_TAG = "26"
 UNRESERVED_TAG = "80"
-SIGNATURE_BYTES = 16
-_DOMAIN = b"qrpos-request-v1\n"
+SIGNATURE_BYTES = mac.SIGNATURE_BYTES
 _ACCOUNT_SUBS = frozenset({"01", "02"})  # merchant id, terminal id
 _UNRESERVED_SUBS = frozenset({"01", "03", "04"})  # request id, key id, signature
 _NONE: Mapping[str, str] = MappingProxyType({})
+_BASE64URL_PUNCTUATION = "_-"  # besides letters and digits, in a signature
 
 
-#: what each text field must be, for messages; _check_request applies the rules with str methods,
-#: which take a fraction of a regex's time on strings this short
-_RULES = {
-    "request_id": "1-25 of A-Z a-z 0-9 _",
-    "merchant_id": "1-20 printable ASCII",
-    "terminal_id": "1-16 printable ASCII",
-    "mcc": "4 digits",
-    "country": "2 upper-case letters",
-    "merchant_name": "1-25 printable ASCII",
-    "merchant_city": "1-15 printable ASCII",
-    "postal_code": "1-10 printable ASCII",
-    "language": "2 letters (ISO 639)",
-    "bill_number": "1-25 printable ASCII",
-    "reference": "1-25 printable ASCII",
-    "terminal_label": "1-25 printable ASCII",
-    "key_id": "1-8 of A-Z a-z 0-9 _ . -",
-}
-_ID_PUNCTUATION = "_"  # besides letters and digits, in a request id
-_KEY_PUNCTUATION = "_.-"  # in a key id
-_BASE64URL_PUNCTUATION = "_-"  # in a signature
-_LOCAL = re.compile(r"[^\x00-\x1f\x7f]{1,25}\Z")
-#: base64url without padding, and + / turned into - _
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,12 +56,19 @@ class RequestPayload:
     expires_at: int | None = None
 
 
+#: RequestPayload's slot setters in field order. _request fills a new instance with them instead of
+#: the frozen dataclass __init__, which makes an object.__setattr__ call per field and cost a third
+#: of the rest of _request; it then checks the instance with request_rules.check, the rules
+#: build_signed_request applies (less those that decode's EMV rules already proved, see there).
+_SET_FIELDS = tuple(getattr(RequestPayload, f.name).__set__ for f in fields(RequestPayload))
+
+
 def build_signed_request(p: RequestPayload, *, key_id: str, secret: bytes) -> str:
     """Encode ``p`` as an EMV payload signed with ``secret`` under ``key_id``.
 
     :raises PayloadError: (BadValue) when a field does not fit the profile.
     """
-    _check_request(p, key_id)
+    request_rules.check(p, key_id)
     objects = _objects(p, key_id)
     objects[UNRESERVED_TAG]["04"] = _sign(objects, secret)
     return emv.encode(objects)
@@ -117,7 +99,7 @@ def verify(code: emv.EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
     if canonical is None:
         canonical = _canonical(_unsigned(code))
     # both are ASCII (_request checked the signature's characters), so compare_digest takes them as str
-    if not hmac.compare_digest(_mac(canonical, secret), signature):
+    if not hmac.compare_digest(mac.signature(canonical, secret), signature):
         raise SignatureInvalid(f"signature does not match (key {key_id!r}): the payload was altered")
     return p
 
@@ -132,13 +114,7 @@ def profile_problem(code: emv.EmvPayload) -> PayloadError | None:
 
 
 def _sign(objects: Mapping[str, str | Mapping[str, str]], secret: bytes) -> str:
-    return _mac(_canonical(objects), secret)
-
-
-def _mac(canonical: str, secret: bytes) -> str:
-    digest = hmac.digest(secret, _DOMAIN + canonical.encode("utf-8"), "sha256")
-    # base64 of 16 bytes is 22 characters and "=="; binascii spares base64's Python layers
-    return b2a_base64(digest[:SIGNATURE_BYTES], newline=False)[:22].translate(_URLSAFE).decode("ascii")
+    return mac.signature(_canonical(objects), secret)
 
 
 def _canonical(objects: Mapping[str, str | Mapping[str, str]]) -> str:
@@ -180,11 +156,10 @@ def _canonical_as_written(code: emv.EmvPayload) -> str | None:
     value = objects[UNRESERVED_TAG]
     extra = templates[UNRESERVED_TAG]
     signature = extra["04"]
-    keys = list(extra)
-    if keys[-1] == "04":  # as we write it: the signature is the template's last object
+    if next(reversed(extra)) == "04":  # as we write it: the signature is the template's last object
         kept = value[: len(value) - 4 - len(signature)]
     else:
-        before = keys.index("04")
+        before = list(extra).index("04")
         cut = 4 * before + sum(map(len, list(extra.values())[:before]))
         kept = value[:cut] + value[cut + 4 + len(signature) :]
     return f"{raw[: end - len(value) - 4]}{UNRESERVED_TAG}{len(kept):02d}{kept}{raw[end : len(raw) - 8]}"
@@ -193,96 +168,6 @@ def _canonical_as_written(code: emv.EmvPayload) -> str | None:
 def _unsigned(code: emv.EmvPayload) -> dict[str, str | Mapping[str, str]]:
     return {tag: code.templates.get(tag, value) for tag, value in code.objects.items()}
 
-
-def _check_request(p: RequestPayload, key_id: str) -> None:
-    """Every field of a request against our profile, in field order; the first broken rule raises.
-
-    Written out field by field rather than as a table of predicates: this runs on every read of a
-    scanned request, and a call per field cost more than all the checks together. "Printable
-    ASCII" is isascii() and isprintable() (space to ~); isalnum() on ASCII is A-Z a-z 0-9.
-    """
-    v: object = p.request_id
-    if not (isinstance(v, str) and _is_word(v, 25, _ID_PUNCTUATION)):
-        _refuse("request_id", v)
-    v = p.merchant_id
-    if not (isinstance(v, str) and 0 < len(v) <= 20 and v.isascii() and v.isprintable() and " " not in v):
-        _refuse("merchant_id", v)
-    v = p.terminal_id
-    if not (isinstance(v, str) and 0 < len(v) <= 16 and v.isascii() and v.isprintable() and " " not in v):
-        _refuse("terminal_id", v)
-    v = p.mcc
-    if not (isinstance(v, str) and len(v) == 4 and v.isascii() and v.isdigit()):
-        _refuse("mcc", v)
-    v = p.country
-    if not (isinstance(v, str) and len(v) == 2 and v.isascii() and v.isalpha() and v.isupper()):
-        _refuse("country", v)
-    v = p.merchant_name
-    if not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("merchant_name", v)
-    v = p.merchant_city
-    if not (isinstance(v, str) and 0 < len(v) <= 15 and v.isascii() and v.isprintable()):
-        _refuse("merchant_city", v)
-    v = p.postal_code
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 10 and v.isascii() and v.isprintable()):
-        _refuse("postal_code", v)
-    v = p.language
-    if v is not None and not (isinstance(v, str) and len(v) == 2 and v.isascii() and v.isalpha()):
-        _refuse("language", v)
-    v = p.bill_number
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("bill_number", v)
-    v = p.reference
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("reference", v)
-    v = p.terminal_label
-    if v is not None and not (isinstance(v, str) and 0 < len(v) <= 25 and v.isascii() and v.isprintable()):
-        _refuse("terminal_label", v)
-    if not (isinstance(key_id, str) and _is_word(key_id, 8, _KEY_PUNCTUATION)):
-        _refuse("key_id", key_id)
-    if p.currency not in CURRENCIES:
-        raise BadValue(f"currency {p.currency!r} is not supported", code="PAYLOAD_BAD_CURRENCY")
-    amount = p.amount_minor
-    if amount is not None and (isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0):
-        raise BadValue(f"amount_minor {amount!r} must be a positive integer or None", code="PAYLOAD_BAD_AMOUNT")
-    name, city = p.name_local, p.city_local
-    if name is not None and not _is_local(name):
-        raise BadValue(f"name_local {name!r} must be 1-25 printable characters")
-    if city is not None and not _is_local(city):
-        raise BadValue(f"city_local {city!r} must be 1-25 printable characters")
-    if city is not None and len(city) > 15:
-        raise BadValue(f"city_local {city!r} must be at most 15 characters")
-    if (name is None) != (p.language is None) or (city and not name):
-        raise BadValue("name_local and language go together (city_local needs both)")
-    expires = p.expires_at
-    if expires is not None and (
-        isinstance(expires, bool) or not isinstance(expires, int) or not 0 <= expires < 10**10
-    ):
-        raise BadValue(f"expires_at {expires!r} must be unix seconds (0 to 9999999999)")
-
-
-def _refuse(name: str, value: object) -> NoReturn:
-    raise BadValue(f"{name} {value!r} must be {_RULES[name]}")
-
-
-def _is_word(v: str, longest: int, punctuation: str) -> bool:
-    """1 to ``longest`` ASCII letters and digits, and the characters of ``punctuation``."""
-    if not (0 < len(v) <= longest and v.isascii()):
-        return False
-    if v.isalnum():
-        return True
-    # str.replace, not str.translate: translate raises and clears a LookupError inside for every
-    # character its table does not list, which made it the slowest check of a read
-    for mark in punctuation:
-        v = v.replace(mark, "")
-    return v == "" or v.isalnum()
-
-
-def _is_local(v: object) -> bool:
-    """1-25 characters of any script but no control character (the name in the local script)."""
-    if not isinstance(v, str):
-        return False
-    # isprintable() is one C pass that rules out every control character; the regex decides the rest
-    return (0 < len(v) <= 25 and v.isprintable()) or _LOCAL.match(v) is not None
 
 
 def _objects(p: RequestPayload, key_id: str) -> dict[str, Any]:
@@ -342,17 +227,19 @@ def _request(code: emv.EmvPayload) -> RequestPayload:
         raise BadValue("a qrpos request is dynamic (01=12) with an amount, or static (01=11) without")
     local = t.get("64", _NONE)
     extra62 = t.get("62", _NONE)
-    p = RequestPayload(  # positional, in field order: a call with 17 keywords costs half as much again
+    p = object.__new__(RequestPayload)
+    for set_field, value in zip(_SET_FIELDS, (  # in field order
         extra["01"], account["01"], account["02"], o["52"], currency,
         None if amount is None else values.amount_to_minor(amount, CURRENCIES[currency][1]),
         o["58"], o["59"], o["60"], o.get("61"), local.get("01"), local.get("02"), local.get("00"),
         extra62.get("01"), extra62.get("05"), extra62.get("07"),
         None if expires is None else int(expires),
-    )
-    _check_request(p, extra["03"])
+    ), strict=True):
+        set_field(p, value)
+    request_rules.check(p, extra["03"], decoded=True)
     return p
 
 
 def _is_signature(text: str) -> bool:
     """22 characters of base64url: A-Z a-z 0-9 - _."""
-    return len(text) == 22 and _is_word(text, 22, _BASE64URL_PUNCTUATION)
+    return len(text) == 22 and request_rules.is_word(text, 22, _BASE64URL_PUNCTUATION)

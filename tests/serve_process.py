@@ -23,18 +23,19 @@ from tests.processes import stop
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@contextlib.contextmanager
-def serve(db_url: str, *args: str, env: dict[str, str] | None = None, deadline: float = 30.0,
-          clean_exit: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
-    """`qrpos serve --port 0 ARGS` on ``db_url`` with ``env`` added; yields (base URL, process).
+def start(db_url: str, *args: str, env: dict[str, str] | None = None, unset: tuple[str, ...] = (),
+          deadline: float = 30.0, stderr: int = subprocess.DEVNULL) -> tuple[subprocess.Popen, str]:
+    """Start `qrpos serve --port 0 ARGS` on ``db_url`` with ``env`` added and ``unset`` removed; wait for its
+    banner line; return (process, base URL). The caller ends it with :func:`tests.processes.stop`.
 
-    :param deadline: seconds to start, and to stop after SIGTERM.
-    :param clean_exit: assert that the server exits with 0 after SIGTERM (its stderr is the message).
+    :param stderr: ``subprocess.PIPE`` only for a caller that reads it: an unread pipe fills and blocks the server.
     """
     environment = {**os.environ, "QRPOS_DATABASE_URL": db_url, "PYTHONUNBUFFERED": "1", **(env or {})}
+    for name in unset:
+        environment.pop(name, None)
     process = subprocess.Popen(
         [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", *args],
-        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=stderr, text=True,
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()  # type: ignore[union-attr]
@@ -44,7 +45,23 @@ def serve(db_url: str, *args: str, env: dict[str, str] | None = None, deadline: 
         except queue.Empty:
             pytest.fail("qrpos serve did not start")
         assert "serving on http://127.0.0.1:" in line, line
-        yield line.rsplit(" ", 1)[1].strip(), process
+    except BaseException:
+        stop(process, deadline)
+        raise
+    return process, line.rsplit(" ", 1)[1].strip()
+
+
+@contextlib.contextmanager
+def serve(db_url: str, *args: str, env: dict[str, str] | None = None, deadline: float = 30.0,
+          clean_exit: bool = False) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`qrpos serve --port 0 ARGS` on ``db_url`` with ``env`` added; yields (base URL, process).
+
+    :param deadline: seconds to start, and to stop after SIGTERM.
+    :param clean_exit: assert that the server exits with 0 after SIGTERM (its stderr is the message).
+    """
+    process, url = start(db_url, *args, env=env, deadline=deadline, stderr=subprocess.PIPE)
+    try:
+        yield url, process
         process.send_signal(signal.SIGTERM)
         code = process.wait(timeout=deadline)
         if clean_exit:

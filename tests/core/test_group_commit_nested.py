@@ -10,27 +10,19 @@ rolls back only its part and reaches the unit, which decides. Run on SQLite and 
 import pytest
 from sqlalchemy import exc
 
-from pos.core import parties, payments
+from pos.core import payments
 from pos.core.errors import Declined, InvalidInput
 from pos.core.ledger.verify import audit
 
 from .calls import Call, commits, leader_held, queued
-from .worlds import ramen_shop
+from .worlds import balance as _balance
+from .worlds import rich_broke_and_requests
 
 
 @pytest.fixture
 def sale(core):
     """A shop, a rich and a broke wallet, three open 1,000 JPY requests."""
-    shop = ramen_shop(core)
-    rich = parties.create_wallet(core, owner="Rich", currency="JPY", pin="1234", balance=10_000)["wallet_id"]
-    broke = parties.create_wallet(core, owner="Broke", currency="JPY", pin="1234", balance=100)["wallet_id"]
-    reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
-                                    amount=1000, currency="JPY") for _ in range(3)]
-    return rich, broke, reqs
-
-
-def _balance(core, wallet):
-    return parties.wallet_summary(core, wallet)["balance"]["amount"]
+    return rich_broke_and_requests(core, 3)
 
 
 def _statuses(core, reqs):

@@ -5,7 +5,7 @@ Run on SQLite and on PostgreSQL."""
 
 import pytest
 
-from pos.core import parties, payments
+from pos.core import payments
 from pos.core.errors import Declined
 from pos.core.ledger.verify import audit
 from pos.core.platform.context import Core
@@ -14,7 +14,8 @@ from pos.core.store.db import Database
 from tests.conftest import TEST_SETTINGS
 
 from .calls import Call
-from .worlds import ramen_shop
+from .worlds import balance as _balance
+from .worlds import rich_broke_and_requests
 
 
 @pytest.fixture
@@ -27,16 +28,7 @@ def alone(db_url, clock):
 
 @pytest.fixture
 def sale(alone):
-    shop = ramen_shop(alone)
-    rich = parties.create_wallet(alone, owner="Rich", currency="JPY", pin="1234", balance=10_000)["wallet_id"]
-    broke = parties.create_wallet(alone, owner="Broke", currency="JPY", pin="1234", balance=100)["wallet_id"]
-    reqs = [payments.create_request(alone, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
-                                    amount=1000, currency="JPY") for _ in range(2)]
-    return rich, broke, reqs
-
-
-def _balance(core, wallet):
-    return parties.wallet_summary(core, wallet)["balance"]["amount"]
+    return rich_broke_and_requests(alone, 2)
 
 
 def test_a_payment_made_inside_a_unit_commits_with_it_without_waiting_for_its_own_lock(alone, sale):

@@ -25,3 +25,19 @@ def yuan_wallet(core, balance=100_000, miles=0):
 
 def jpy_cny_rate(core, rate="0.0482", spread_bp=150):
     return payments.set_rate(core, base="JPY", quote="CNY", rate=rate, spread_bp=spread_bp)
+
+
+def rich_broke_and_requests(core, requests=3):
+    """For nesting tests: a JPY wallet that can pay, one that cannot (100 JPY), ``requests`` open 1,000 JPY
+    requests at the ramen shop: ``(rich, broke, [request, ...])``."""
+    shop = ramen_shop(core)
+    rich = parties.create_wallet(core, owner="Rich", currency="JPY", pin="1234", balance=10_000)["wallet_id"]
+    broke = parties.create_wallet(core, owner="Broke", currency="JPY", pin="1234", balance=100)["wallet_id"]
+    reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+                                    amount=1000, currency="JPY") for _ in range(requests)]
+    return rich, broke, reqs
+
+
+def balance(core, wallet):
+    """A wallet's balance in minor units."""
+    return parties.wallet_summary(core, wallet)["balance"]["amount"]

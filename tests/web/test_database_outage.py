@@ -8,8 +8,6 @@ payment that was acknowledged with a 201 is in the database, with a ledger that 
 
 from __future__ import annotations
 
-import os
-import queue
 import subprocess
 import sys
 import threading
@@ -24,6 +22,7 @@ from pos.core import parties
 from pos.core.bootstrap import open_core
 from pos.core.platform.context import Settings
 from pos.core.store.schema import payments
+from tests import serve_process
 from tests.core.worlds import ramen_shop
 from tests.pgcluster import throwaway_cluster
 from tests.processes import stop
@@ -34,20 +33,8 @@ PAYERS = 4
 
 
 def serve(url: str) -> tuple[subprocess.Popen, str]:
-    env = {**os.environ, "QRPOS_DATABASE_URL": url, "PYTHONUNBUFFERED": "1", "QRPOS_RATELIMIT_ENABLED": "false"}
-    process = subprocess.Popen(
-        [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", "--threads", "8",
-         "--sweep-interval", "0.2", "--webhook-interval", "0.2"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    try:
-        line = lines.get(timeout=DEADLINE)
-        assert "serving on http://127.0.0.1:" in line, line
-    except BaseException:
-        stop(process)
-        raise
-    return process, line.rsplit(" ", 1)[1].strip()
+    return serve_process.start(url, "--threads", "8", "--sweep-interval", "0.2", "--webhook-interval", "0.2",
+                               env={"QRPOS_RATELIMIT_ENABLED": "false"}, deadline=DEADLINE)
 
 
 class Load:

@@ -4,22 +4,17 @@ per process. Plus the storage's own contract: concurrent hits lose nothing, and 
 
 from __future__ import annotations
 
-import os
-import queue
 import subprocess
-import sys
-import threading
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import create_engine
 
 from pos.web.limit_storage import DatabaseStorage
+from tests import serve_process
 from tests.processes import stop
 
-ROOT = Path(__file__).resolve().parents[2]
 DEADLINE = 30.0
 LIMIT = 12
 
@@ -32,20 +27,8 @@ def pg_url(db_url):
 
 
 def serve(url: str, **env: str) -> tuple[subprocess.Popen, str]:
-    environment = {**os.environ, "QRPOS_DATABASE_URL": url, "PYTHONUNBUFFERED": "1", **env}
-    environment.pop("QRPOS_RATELIMIT_STORAGE_URI", None)
-    process = subprocess.Popen([sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0",
-                                "--threads", "4", "--sweep-interval", "0", "--webhook-interval", "0"],
-                               cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
-    try:
-        line = lines.get(timeout=DEADLINE)
-        assert "serving on http://127.0.0.1:" in line, line
-    except BaseException:
-        stop(process)
-        raise
-    return process, line.rsplit(" ", 1)[1].strip()
+    return serve_process.start(url, "--threads", "4", "--sweep-interval", "0", "--webhook-interval", "0", env=env,
+                               unset=("QRPOS_RATELIMIT_STORAGE_URI",), deadline=DEADLINE)
 
 
 def test_a_limit_of_n_per_minute_holds_across_two_server_processes(pg_url):

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench mutate clean translations
+.PHONY: demo test bench mutate clean translations codec
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,16 +21,23 @@ translations: $(STAMP)
 # `make demo LAN=1`: HTTPS on the shop's network, for visitors' phones (camera scanning needs HTTPS)
 SERVE_FLAGS := $(if $(LAN),--https --lan,)
 
-demo: $(STAMP) translations
+demo: $(STAMP) translations codec
 	$(BIN)/qrpos demo --db-file $(DEMO_DB)
 	$(BIN)/qrpos --db sqlite:///$(DEMO_DB) serve $(SERVE_FLAGS)
 
-test: $(STAMP) translations
+# the codec's mypyc build (made on install) again, if a source changed since; the codec runs from
+# its sources until then (pos/core/codec/compiled.py)
+codec: $(STAMP)
+	$(BIN)/python scripts/build_codec.py --if-stale
+
+# the suite runs on the compiled codec; the codec's own tests run once more on its sources
+test: $(STAMP) translations codec
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
+	QRPOS_CODEC=python $(BIN)/python -m pytest -q tests/core/codec
 
-bench: $(STAMP)
+bench: $(STAMP) codec
 	$(BIN)/python benchmarks/settle.py
 	$(BIN)/python benchmarks/codec.py
 	$(BIN)/python benchmarks/http.py

@@ -1,4 +1,5 @@
-"""The EMVCo merchant-presented QR codec: pure Python, part of the payment core.
+"""The EMVCo merchant-presented QR codec, part of the payment core: Python, compiled with mypyc where
+the machine can (pos.core.codec.compiled says when, and why not).
 
     decode(payload)                  -> EmvPayload   any EMV MPM code, validated (structure, CRC,
                                                      values, national profile, our profile)
@@ -12,7 +13,8 @@
 Every rejection is a PayloadError subclass with a stable code (see pos.core.codec.errors).
 """
 
-from pos.core.codec import errors
+# compiled first: it decides whether the mypyc build of the codec's modules may be imported
+from pos.core.codec import compiled, errors
 from pos.core.codec.classify import classify
 from pos.core.codec.crc import crc16
 from pos.core.codec.emv import MAX_LENGTH, EmvPayload, encode
@@ -30,6 +32,7 @@ __all__ = [
     "RequestPayload",
     "build_signed_request",
     "classify",
+    "compiled",
     "crc16",
     "decode",
     "encode",

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from binascii import crc_hqx
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import fields
+from typing import Final
 
 from pos.core.codec import profiles, tlv, validate
 from pos.core.codec.crc import crc16
@@ -23,98 +24,54 @@ from pos.core.codec.errors import (
     PayloadStructureError,
     PayloadTooLong,
 )
+from pos.core.codec.records import EmvPayload
 
-MAX_LENGTH = 512
+MAX_LENGTH: Final = 512
 
-OBJECT_NAMES = validate.OBJECT_NAMES
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-_HEX_DIGITS = "0123456789ABCDEFabcdef"
+OBJECT_NAMES: Final = validate.OBJECT_NAMES
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+_HEX_DIGITS: Final = "0123456789ABCDEFabcdef"
+_CONTROL_BYTES: Final = bytes([*range(0x20), 0x7F])
 
 
 #: IDs whose values are templates: merchant accounts, additional data, language, unreserved
-TEMPLATE_IDS = frozenset(
+TEMPLATE_IDS: Final = frozenset(
     [f"{n:02d}" for n in range(26, 52)] + ["62", "64"] + [f"{n:02d}" for n in range(80, 100)]
 )
 #: sub-IDs of 62 that are templates again (payment system specific)
-_PAYMENT_SYSTEM_TEMPLATES = frozenset(f"{n:02d}" for n in range(50, 100))
+_PAYMENT_SYSTEM_TEMPLATES: Final = frozenset(f"{n:02d}" for n in range(50, 100))
 
 
 def _name(tag: str) -> str:
     return validate.name(tag)
 
 
-@dataclass(frozen=True, slots=True)
-class EmvPayload:
-    """A decoded, validated payload. ``objects`` holds every top-level value as written, in
-    order; ``templates`` the parsed sub-objects of those IDs that are templates."""
-
-    raw: str
-    scheme: str
-    objects: dict[str, str]
-    templates: dict[str, dict[str, str]]
-    warnings: tuple[str, ...] = field(default=())
-
-    def get(self, tag: str) -> str | None:
-        return self.objects.get(tag)
-
-    @property
-    def initiation(self) -> str | None:
-        return {"11": "static", "12": "dynamic"}.get(self.objects.get("01", ""))
-
-    @property
-    def amount(self) -> str | None:
-        return self.objects.get("54")
-
-    @property
-    def currency(self) -> str | None:
-        return self.objects.get("53")
-
-    @property
-    def crc(self) -> str:
-        return self.objects["63"]
-
-    def fields(self) -> dict[str, object]:
-        """The inspector's ``fields`` object: every value as encoded, absent ones None."""
-        o, t = self.objects, self.templates
-        accounts = {tag: (t[tag] if tag in t else o[tag]) for tag in o if "02" <= tag <= "51"}
-        unreserved = {tag: t.get(tag, o[tag]) for tag in o if tag >= "80"}
-        rfu = {tag: o[tag] for tag in o if "65" <= tag <= "79"}
-        return {
-            "payload_format": o.get("00"),
-            "initiation": self.initiation,
-            "merchant_account": accounts or None,
-            "mcc": o.get("52"),
-            "currency": o.get("53"),
-            "amount": o.get("54"),
-            "country": o.get("58"),
-            "merchant_name": o.get("59"),
-            "merchant_city": o.get("60"),
-            "postal_code": o.get("61"),
-            "additional": dict(t["62"]) if "62" in t else None,
-            "merchant_info_language": dict(t["64"]) if "64" in t else None,
-            "unreserved": unreserved or None,
-            "rfu": rfu or None,
-            "tip_indicator": o.get("55"),
-            "convenience_fee_fixed": o.get("56"),
-            "convenience_fee_percentage": o.get("57"),
-            "crc": o.get("63"),
-        }
-
-
 #: EmvPayload's slot setters: decode fills a new instance with them rather than through the frozen
 #: dataclass __init__, an object.__setattr__ call per field, which took twice as long
-_SETTERS = {f.name: getattr(EmvPayload, f.name).__set__ for f in fields(EmvPayload)}
+_SETTERS: Final = {f.name: getattr(EmvPayload, f.name).__set__ for f in fields(EmvPayload)}
 _SET_RAW, _SET_SCHEME, _SET_OBJECTS = _SETTERS["raw"], _SETTERS["scheme"], _SETTERS["objects"]
 _SET_TEMPLATES, _SET_WARNINGS = _SETTERS["templates"], _SETTERS["warnings"]
 
 
-def decode(payload: str) -> EmvPayload:
+def decode(payload: object) -> EmvPayload:
     """Decode and validate an EMV MPM payload: structure, CRC, values, and its scheme's profile.
 
+    :param payload: typed object, not str: compiled, a str parameter would refuse anything else
+        with a TypeError before the function could answer with a PayloadError.
     :raises PayloadError: (a subclass, with a stable code) on anything wrong; never anything else.
     """
-    objects = _split(payload)
-    _check_crc(payload, objects)
+    if not isinstance(payload, str):
+        raise PayloadError(f"a payload is text, not {type(payload).__name__}")
+    if len(payload) > MAX_LENGTH:
+        raise PayloadTooLong(
+            f"payload is {len(payload)} characters; an EMV QR payload holds at most {MAX_LENGTH}"
+        )
+    try:
+        data: bytes | None = payload.encode("utf-8")  # for the CRC; also where control characters show
+    except UnicodeEncodeError:
+        data = None  # refused by _check_crc, after the structure (the error a reader sees first)
+    objects = _split(payload, data)
+    _check_crc(payload, data, objects)
     templates, deferred = _parse_templates(payload, objects)
     scheme = profiles.detect(objects, templates)
     if deferred is not None and scheme not in profiles.SCALAR_UNRESERVED:
@@ -130,13 +87,7 @@ def decode(payload: str) -> EmvPayload:
     return code
 
 
-def _split(payload: str) -> dict[str, str]:
-    if not isinstance(payload, str):
-        raise PayloadError(f"a payload is text, not {type(payload).__name__}")
-    if len(payload) > MAX_LENGTH:
-        raise PayloadTooLong(
-            f"payload is {len(payload)} characters; an EMV QR payload holds at most {MAX_LENGTH}"
-        )
+def _split(payload: str, data: bytes | None) -> dict[str, str]:
     if not payload:
         raise PayloadStructureError("payload is empty", code="PAYLOAD_EMPTY")
     if not payload.startswith("00"):
@@ -145,9 +96,11 @@ def _split(payload: str) -> dict[str, str]:
             f"found {payload[:4]!r}",
             code="PAYLOAD_NOT_EMV",
         )
-    # isprintable() is one C pass and rules out every control character; only a payload it
-    # refuses (a control character, or merely a no-break space) needs the slower regex search
-    bad = None if payload.isprintable() else _CONTROL.search(payload)
+    # A control character is a byte below 0x20 or 0x7F in UTF-8, which writes every other character
+    # with bytes from 0x80 up: deleting them all (one C pass, no per-character Unicode lookup) shows
+    # whether there is any. Only then, or for text UTF-8 cannot encode, does the regex say where.
+    clean = len(data.translate(None, _CONTROL_BYTES)) == len(data) if data is not None else payload.isprintable()
+    bad = None if clean else _CONTROL.search(payload)
     if bad is not None:
         raise PayloadStructureError(
             f"control character U+{ord(bad.group()):04X} at offset {bad.start()}",
@@ -165,16 +118,18 @@ def _split(payload: str) -> dict[str, str]:
     return objects
 
 
-def _check_crc(payload: str, objects: dict[str, str]) -> None:
+def _check_crc(payload: str, data: bytes | None, objects: dict[str, str]) -> None:
     written = objects["63"]
     if len(written) != 4 or written.strip(_HEX_DIGITS):  # strip leaves nothing of 4 hex digits
         raise CrcMismatch(f"CRC {written!r} is not 4 hexadecimal digits", code="PAYLOAD_BAD_CRC")
-    try:
-        data = payload.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise PayloadStructureError(
-            f"character at offset {exc.start} is not valid Unicode text", code="PAYLOAD_BAD_CHARACTER"
-        ) from None
+    if data is None:
+        try:
+            payload.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise PayloadStructureError(
+                f"character at offset {exc.start} is not valid Unicode text", code="PAYLOAD_BAD_CHARACTER"
+            ) from None
+        raise AssertionError("decode found text UTF-8 cannot encode, which it encodes")  # pragma: no cover
     computed = crc_hqx(data[:-4], 0xFFFF)
     if computed != int(written, 16):
         raise CrcMismatch(f"CRC mismatch: payload says {written}, computed {computed:04X}")
@@ -187,16 +142,15 @@ def _parse_templates(
     error to raise unless the scheme is known to write scalars there."""
     templates: dict[str, dict[str, str]] = {}
     deferred = None
-    parse = tlv.parse
     for tag in objects:
         if tag not in TEMPLATE_IDS:
             continue
         try:
-            sub = templates[tag] = parse(objects[tag])
+            sub = templates[tag] = tlv.parse(objects[tag])
         except PayloadError:
             # parsed again, knowing where the template starts, for a message with the right offset
             try:
-                parse(objects[tag], _value_offset(objects, tag), f"{tag}.")
+                tlv.parse(objects[tag], _value_offset(objects, tag), f"{tag}.")
             except PayloadError as exc:
                 if tag < "80":
                     raise
@@ -206,7 +160,7 @@ def _parse_templates(
             offset = _value_offset(objects, tag)
             for subtag, subvalue in sub.items():
                 if subtag >= "50":
-                    parse(subvalue, offset + 4, f"62.{subtag}.")
+                    tlv.parse(subvalue, offset + 4, f"62.{subtag}.")
                 offset += 4 + len(subvalue)
     return templates, deferred
 

@@ -7,15 +7,15 @@ only to the scheme that is known for them (``RELAXED_MANDATORY``, ``FORMAT_INDIC
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from typing import Final
 
 from pos.core.codec.errors import ProfileViolation
 
-QRPOS_GUID = "app.qrpos"
-_QRPOS_GUID_UPPER = QRPOS_GUID.upper()
+QRPOS_GUID: Final = "app.qrpos"
+_QRPOS_GUID_UPPER: Final = QRPOS_GUID.upper()
 
 #: scheme -> human name (English; explain.py translates)
-SCHEMES: dict[str, str] = {
+SCHEMES: Final[dict[str, str]] = {
     "qrpos": "qrpos payment request",
     "jpqr": "JPQR (Japan)",
     "promptpay": "PromptPay (Thailand)",
@@ -30,19 +30,19 @@ SCHEMES: dict[str, str] = {
 }
 
 #: mandatory objects that a scheme's real codes are known to leave out
-RELAXED_MANDATORY: dict[str, frozenset[str]] = {
+RELAXED_MANDATORY: Final[dict[str, frozenset[str]]] = {
     "promptpay": frozenset({"52", "59", "60"}),
     "vietqr": frozenset({"52", "59", "60"}),
 }
 
 #: payload format indicators (object 00) accepted per scheme; "01" everywhere else
-FORMAT_INDICATORS: dict[str, frozenset[str]] = {"duitnow": frozenset({"01", "02"})}
+FORMAT_INDICATORS: Final[dict[str, frozenset[str]]] = {"duitnow": frozenset({"01", "02"})}
 
 #: schemes whose real codes put scalars (a hash) in unreserved objects 80-99
-SCALAR_UNRESERVED: frozenset[str] = frozenset({"duitnow"})
+SCALAR_UNRESERVED: Final[frozenset[str]] = frozenset({"duitnow"})
 
 #: scheme -> (allowed currencies, country)
-_CURRENCY_COUNTRY: dict[str, tuple[frozenset[str], str]] = {
+_CURRENCY_COUNTRY: Final[dict[str, tuple[frozenset[str], str]]] = {
     "jpqr": (frozenset({"392"}), "JP"),
     "promptpay": (frozenset({"764"}), "TH"),
     "pix": (frozenset({"986"}), "BR"),
@@ -54,11 +54,11 @@ _CURRENCY_COUNTRY: dict[str, tuple[frozenset[str], str]] = {
     "khqr": (frozenset({"116", "840"}), "KH"),
 }
 
-_JPQR_ID = (("01", 13), ("02", 4), ("03", 6), ("04", 6))
-_DIGITS = re.compile(r"\d+\Z", re.ASCII)
+_JPQR_ID: Final = (("01", 13), ("02", 4), ("03", 6), ("04", 6))
+_DIGITS: Final = re.compile(r"\d+\Z", re.ASCII)
 
 
-def guids(templates: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
+def guids(templates: dict[str, dict[str, str]]) -> dict[str, str]:
     """Merchant account template ID -> its GUID (sub-ID 00), upper-cased for comparison."""
     return {
         tag: sub.get("00", "").upper()
@@ -67,7 +67,7 @@ def guids(templates: Mapping[str, Mapping[str, str]]) -> dict[str, str]:
     }
 
 
-def detect(objects: Mapping[str, str], templates: Mapping[str, Mapping[str, str]]) -> str:
+def detect(objects: dict[str, str], templates: dict[str, dict[str, str]]) -> str:
     """The scheme a decoded payload belongs to, by the GUIDs of its merchant account templates."""
     found = {sub.get("00", "").upper() for tag, sub in templates.items() if "26" <= tag <= "51"}
     if _QRPOS_GUID_UPPER in found:
@@ -96,7 +96,7 @@ def detect(objects: Mapping[str, str], templates: Mapping[str, Mapping[str, str]
     return "emvco"
 
 
-def check(scheme: str, objects: Mapping[str, str], templates: Mapping[str, Mapping[str, str]]) -> None:
+def check(scheme: str, objects: dict[str, str], templates: dict[str, dict[str, str]]) -> None:
     """Apply the scheme's own rules on top of the EMV ones.
 
     :raises ProfileViolation: naming the scheme and the rule broken.
@@ -120,14 +120,14 @@ def check(scheme: str, objects: Mapping[str, str], templates: Mapping[str, Mappi
             raise ProfileViolation("Pix requires a key (26.01) or a location URL (26.25)")
 
 
-def _account(templates: Mapping[str, Mapping[str, str]], guid: str) -> Mapping[str, str]:
+def _account(templates: dict[str, dict[str, str]], guid: str) -> dict[str, str]:
     for tag, g in guids(templates).items():
         if g == guid:
             return templates[tag]
     return {}
 
 
-def _check_jpqr(objects: Mapping[str, str], templates: Mapping[str, Mapping[str, str]]) -> None:
+def _check_jpqr(objects: dict[str, str], templates: dict[str, dict[str, str]]) -> None:
     if "61" not in objects:
         raise ProfileViolation("JPQR requires a postal code (object 61)")
     language = templates.get("64")

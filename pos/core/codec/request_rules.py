@@ -5,17 +5,15 @@ read_signed_request returns. One set of rules for both ways; see check() for wha
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, NoReturn
+from typing import Any, Final, NoReturn
 
 from pos.core.codec.errors import BadValue
+from pos.core.codec.records import RequestPayload
 from pos.core.money import CURRENCIES
-
-if TYPE_CHECKING:
-    from pos.core.codec.signing import RequestPayload
 
 #: what each text field must be, for messages; check applies the rules with str methods,
 #: which take a fraction of a regex's time on strings this short
-_RULES = {
+_RULES: Final = {
     "request_id": "1-25 of A-Z a-z 0-9 _",
     "merchant_id": "1-20 printable ASCII",
     "terminal_id": "1-16 printable ASCII",
@@ -30,19 +28,24 @@ _RULES = {
     "terminal_label": "1-25 printable ASCII",
     "key_id": "1-8 of A-Z a-z 0-9 _ . -",
 }
-_ID_PUNCTUATION = "_"  # besides letters and digits, in a request id
-_KEY_PUNCTUATION = "_.-"  # in a key id
-_LOCAL = re.compile(r"[^\x00-\x1f\x7f]{1,25}\Z")
+_ID_PUNCTUATION: Final = "_"  # besides letters and digits, in a request id
+_KEY_PUNCTUATION: Final = "_.-"  # in a key id
+_LOCAL: Final = re.compile(r"[^\x00-\x1f\x7f]{1,25}\Z")
+#: a RequestPayload whose fields are still to be checked, read as Any: compiled (mypyc), a read
+#: typed str or int would refuse a value of another type with a TypeError, before the rule that
+#: says which field is wrong could raise its BadValue
+Unchecked = Any
 
 
-def check(p: RequestPayload, key_id: str, *, decoded: bool = False) -> None:
+def check(request: RequestPayload, key_id: object, *, decoded: bool = False) -> str:
     """Every field of a request against our profile, in field order; the first broken rule raises.
+    Returns the key id, now known to be one.
 
     Written out field by field rather than as a table of predicates: this runs on every read of a
     scanned request, and a call per field cost more than all the checks together. "Printable
     ASCII" is isascii() and isprintable() (space to ~); isalnum() on ASCII is A-Z a-z 0-9.
 
-    :param decoded: True when ``p`` was read from a payload that ``emv.decode`` accepted. Then the
+    :param decoded: True when ``request`` was read from a payload that ``emv.decode`` accepted. Then the
         rules that decode's EMV rules imply are not tested again, since they cannot fail: mcc is
         object 52, 4 ASCII digits; country is 58, in ISO 3166-1's list; postal code, bill number,
         reference and terminal label are 61 and 62.01/05/07, 1-10 or 1-25 printable ASCII; language
@@ -52,6 +55,7 @@ def check(p: RequestPayload, key_id: str, *, decoded: bool = False) -> None:
         carries 00 and 01 together; the expiry is 80.02, at most 10 ASCII digits. What EMV leaves
         open (request, merchant, terminal and key ids; name and city in ASCII) is always tested.
     """
+    p: Unchecked = request
     v: object = p.request_id
     if not (isinstance(v, str) and is_word(v, 25, _ID_PUNCTUATION)):
         _refuse("request_id", v)
@@ -75,9 +79,10 @@ def check(p: RequestPayload, key_id: str, *, decoded: bool = False) -> None:
         _refuse("key_id", key_id)
     if not decoded:
         _check_rest(p)
+    return key_id
 
 
-def _check_codes(p: RequestPayload) -> None:
+def _check_codes(p: Unchecked) -> None:
     """mcc and country (implied by EMV objects 52 and 58 on a read)."""
     v: object = p.mcc
     if not (isinstance(v, str) and len(v) == 4 and v.isascii() and v.isdigit()):
@@ -87,7 +92,7 @@ def _check_codes(p: RequestPayload) -> None:
         _refuse("country", v)
 
 
-def _check_extras(p: RequestPayload) -> None:
+def _check_extras(p: Unchecked) -> None:
     """postal code, language, bill number, reference, terminal label (implied by 61, 64.00, 62 on a read)."""
     v: object = p.postal_code
     if v is not None and not (isinstance(v, str) and 0 < len(v) <= 10 and v.isascii() and v.isprintable()):
@@ -106,7 +111,7 @@ def _check_extras(p: RequestPayload) -> None:
         _refuse("terminal_label", v)
 
 
-def _check_rest(p: RequestPayload) -> None:
+def _check_rest(p: Unchecked) -> None:
     """currency, amount, local name and city, expiry (implied by 53, 54, 64, 80.02 on a read)."""
     if p.currency not in CURRENCIES:
         raise BadValue(f"currency {p.currency!r} is not supported", code="PAYLOAD_BAD_CURRENCY")

@@ -13,68 +13,51 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from types import MappingProxyType
-from typing import Any
+from dataclasses import fields
+from typing import Any, Final
 
-from pos.core.codec import emv, mac, request_rules, values
+from pos.core.codec import emv, mac, request_rules, tlv, values
 from pos.core.codec.errors import BadValue, MissingObject, NotQrpos, PayloadError, SignatureInvalid
 from pos.core.codec.profiles import QRPOS_GUID, SCHEMES
-from pos.core.money import CURRENCIES, alpha_from_numeric
+from pos.core.codec.records import EmvPayload, RequestPayload
+from pos.core.money import CURRENCIES
 
-ACCOUNT_TAG = "26"
-UNRESERVED_TAG = "80"
-SIGNATURE_BYTES = mac.SIGNATURE_BYTES
-_ACCOUNT_SUBS = frozenset({"01", "02"})  # merchant id, terminal id
-_UNRESERVED_SUBS = frozenset({"01", "03", "04"})  # request id, key id, signature
-_NONE: Mapping[str, str] = MappingProxyType({})
-_BASE64URL_PUNCTUATION = "_-"  # besides letters and digits, in a signature
+ACCOUNT_TAG: Final = "26"
+UNRESERVED_TAG: Final = "80"
+SIGNATURE_BYTES: Final = mac.SIGNATURE_BYTES
+_ACCOUNT_SUBS: Final = frozenset({"01", "02"})  # merchant id, terminal id
+_UNRESERVED_SUBS: Final = frozenset({"01", "03", "04"})  # request id, key id, signature
+#: what _request reads for an absent template; a dict (read only, never changed) so that compiled
+#: code takes dict's fast paths
+_NONE: Final[dict[str, str]] = {}
+_BASE64URL_PUNCTUATION: Final = "_-"  # besides letters and digits, in a signature
+#: ISO 4217 numeric -> (alpha code, minor-unit digits) of the currencies qrpos supports
+_BY_NUMERIC: Final[dict[str, tuple[str, int]]] = {numeric: (alpha, e) for alpha, (numeric, e) in CURRENCIES.items()}
 
 
-
-
-@dataclass(frozen=True, slots=True)
-class RequestPayload:
-    """What our terminal puts into a QR code (a payment request, or a static merchant code)."""
-
-    request_id: str
-    merchant_id: str
-    terminal_id: str
-    mcc: str
-    currency: str
-    amount_minor: int | None
-    country: str
-    merchant_name: str
-    merchant_city: str
-    postal_code: str | None = None
-    name_local: str | None = None
-    city_local: str | None = None
-    language: str | None = None
-    bill_number: str | None = None
-    reference: str | None = None
-    terminal_label: str | None = None
-    expires_at: int | None = None
 
 
 #: RequestPayload's slot setters in field order. _request fills a new instance with them instead of
 #: the frozen dataclass __init__, which makes an object.__setattr__ call per field and cost a third
 #: of the rest of _request; it then checks the instance with request_rules.check, the rules
 #: build_signed_request applies (less those that decode's EMV rules already proved, see there).
-_SET_FIELDS = tuple(getattr(RequestPayload, f.name).__set__ for f in fields(RequestPayload))
+_SET_FIELDS: Final = tuple(getattr(RequestPayload, f.name).__set__ for f in fields(RequestPayload))
 
 
-def build_signed_request(p: RequestPayload, *, key_id: str, secret: bytes) -> str:
+def build_signed_request(p: RequestPayload, *, key_id: object, secret: bytes | bytearray) -> str:
     """Encode ``p`` as an EMV payload signed with ``secret`` under ``key_id``.
+
+    ``key_id`` is typed object, not str: compiled, a str parameter would refuse anything else with
+    a TypeError before request_rules.check could answer with a BadValue.
 
     :raises PayloadError: (BadValue) when a field does not fit the profile.
     """
-    request_rules.check(p, key_id)
-    objects = _objects(p, key_id)
+    objects = _objects(p, request_rules.check(p, key_id))
     objects[UNRESERVED_TAG]["04"] = _sign(objects, secret)
     return emv.encode(objects)
 
 
-def read_signed_request(payload: str, keys: Mapping[str, bytes]) -> RequestPayload:
+def read_signed_request(payload: object, keys: Mapping[str, bytes]) -> RequestPayload:
     """Decode, validate and verify one of our requests; the expiry is carried, not checked.
 
     :raises SignatureInvalid: for an unknown key id or a signature that does not match.
@@ -87,7 +70,7 @@ def read_signed_request(payload: str, keys: Mapping[str, bytes]) -> RequestPaylo
     return verify(code, keys)
 
 
-def verify(code: emv.EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
+def verify(code: EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
     """Check the profile and signature of a decoded qrpos payload and return its request."""
     p = _request(code)
     extra = code.templates[UNRESERVED_TAG]
@@ -95,16 +78,15 @@ def verify(code: emv.EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
     secret = keys.get(key_id)
     if secret is None:
         raise SignatureInvalid(f"signature key {key_id!r} is unknown")
-    canonical = _canonical_as_written(code)
-    if canonical is None:
-        canonical = _canonical(_unsigned(code))
     # both are ASCII (_request checked the signature's characters), so compare_digest takes them as str
-    if not hmac.compare_digest(mac.signature(canonical, secret), signature):
-        raise SignatureInvalid(f"signature does not match (key {key_id!r}): the payload was altered")
-    return p
+    if hmac.compare_digest(mac.signature(_cut_as_written(code), secret), signature):
+        return p
+    if hmac.compare_digest(mac.signature(_canonical(_unsigned(code)), secret), signature):
+        return p  # a payload written in another order than ours
+    raise SignatureInvalid(f"signature does not match (key {key_id!r}): the payload was altered")
 
 
-def profile_problem(code: emv.EmvPayload) -> PayloadError | None:
+def profile_problem(code: EmvPayload) -> PayloadError | None:
     """Why a payload with our GUID does not follow our profile, or None."""
     try:
         _request(code)
@@ -113,7 +95,7 @@ def profile_problem(code: emv.EmvPayload) -> PayloadError | None:
     return None
 
 
-def _sign(objects: Mapping[str, str | Mapping[str, str]], secret: bytes) -> str:
+def _sign(objects: Mapping[str, str | Mapping[str, str]], secret: bytes | bytearray) -> str:
     return mac.signature(_canonical(objects), secret)
 
 
@@ -133,39 +115,37 @@ def _canonical(objects: Mapping[str, str | Mapping[str, str]]) -> str:
     return "".join(parts)
 
 
-def _canonical_as_written(code: emv.EmvPayload) -> str | None:
-    """The canonical text cut out of the payload itself, or None when the payload is not written
-    in canonical order (IDs and sub-IDs ascending, as our encoder writes them).
+def _cut_as_written(code: EmvPayload) -> str:
+    """The payload without its CRC object and without sub-object 80.04, 80's length reduced to match.
 
-    Then every object is already written as _canonical would write it, so the canonical text is
-    the payload without its CRC object (last, 8 characters) and without sub-object 80.04, with
-    80's length reduced to match: the same text, cut instead of rebuilt object by object.
+    For a payload written as our encoder writes it (IDs and sub-IDs ascending) this is the canonical
+    text, cut out rather than rebuilt object by object, and verify tries it first. It needs no check
+    of the order: it parses to the payload's own objects less the signature, so a signature that
+    matches it was made over exactly those objects, whatever their order. For a payload written in
+    another order it differs from the canonical text, the signature does not match it, and verify
+    builds the canonical text.
     """
-    objects, templates, raw = code.objects, code.templates, code.raw
-    tags = list(objects)
-    tags.pop()  # "63": decode checked that the CRC is last and 4 characters long
-    if tags != sorted(tags):
-        return None
-    for sub in templates.values():
-        if len(sub) > 1 and list(sub) != sorted(sub):
-            return None
-    # the unreserved template's value ends before the objects after it (81-99) and the CRC
-    end = len(raw) - 8
-    if tags[-1] != UNRESERVED_TAG:
-        end -= sum(4 + len(objects[tag]) for tag in tags[tags.index(UNRESERVED_TAG) + 1 :])
+    objects, raw = code.objects, code.raw
     value = objects[UNRESERVED_TAG]
-    extra = templates[UNRESERVED_TAG]
-    signature = extra["04"]
-    if next(reversed(extra)) == "04":  # as we write it: the signature is the template's last object
-        kept = value[: len(value) - 4 - len(signature)]
-    else:
-        before = list(extra).index("04")
-        cut = 4 * before + sum(map(len, list(extra.values())[:before]))
-        kept = value[:cut] + value[cut + 4 + len(signature) :]
-    return f"{raw[: end - len(value) - 4]}{UNRESERVED_TAG}{len(kept):02d}{kept}{raw[end : len(raw) - 8]}"
+    # where 80's value ends: before the objects after it (81-99) and the CRC (decode: last, 8 characters)
+    end = len(raw)
+    after = False
+    for tag, written in objects.items():
+        if after:
+            end -= 4 + len(written)
+        elif tag == UNRESERVED_TAG:
+            after = True
+    cut = 0  # where 80.04 starts in 80's value
+    for subtag, subvalue in code.templates[UNRESERVED_TAG].items():
+        if subtag == "04":
+            break
+        cut += 4 + len(subvalue)
+    signature = code.templates[UNRESERVED_TAG]["04"]
+    kept = value[:cut] + value[cut + 4 + len(signature) :]
+    return raw[: end - len(value) - 4] + UNRESERVED_TAG + tlv.LENGTHS[len(kept)] + kept + raw[end : len(raw) - 8]
 
 
-def _unsigned(code: emv.EmvPayload) -> dict[str, str | Mapping[str, str]]:
+def _unsigned(code: EmvPayload) -> dict[str, str | Mapping[str, str]]:
     return {tag: code.templates.get(tag, value) for tag, value in code.objects.items()}
 
 
@@ -198,11 +178,13 @@ def _objects(p: RequestPayload, key_id: str) -> dict[str, Any]:
     return objects
 
 
-def _request(code: emv.EmvPayload) -> RequestPayload:
+def _request(code: EmvPayload) -> RequestPayload:
     o, t = code.objects, code.templates
     account = t.get(ACCOUNT_TAG, _NONE)
     extra = t.get(UNRESERVED_TAG, _NONE)
-    if account.get("00") != QRPOS_GUID or extra.get("00") != QRPOS_GUID:
+    account_guid, extra_guid = account.get("00"), extra.get("00")
+    # None first, so that the comparisons are of two str (compiled: a direct comparison)
+    if account_guid is None or extra_guid is None or account_guid != QRPOS_GUID or extra_guid != QRPOS_GUID:
         raise MissingObject(f"a qrpos request carries template {ACCOUNT_TAG} and "
                             f"{UNRESERVED_TAG}, both with GUID {QRPOS_GUID!r}")
     if not (account.keys() >= _ACCOUNT_SUBS and extra.keys() >= _UNRESERVED_SUBS):
@@ -217,20 +199,19 @@ def _request(code: emv.EmvPayload) -> RequestPayload:
     expires = extra.get("02")
     if expires is not None and (len(expires) > 10 or not values.is_digits(expires)):
         raise BadValue(f"expiry {expires!r} is not unix seconds")
-    try:
-        currency = alpha_from_numeric(o["53"])
-    except Exception:
-        raise BadValue(f"currency {o['53']!r} is not one qrpos supports",
-                       code="PAYLOAD_BAD_CURRENCY") from None
+    currency_exponent = _BY_NUMERIC.get(o["53"])
+    if currency_exponent is None:
+        raise BadValue(f"currency {o['53']!r} is not one qrpos supports", code="PAYLOAD_BAD_CURRENCY")
+    currency, exponent = currency_exponent
     amount = o.get("54")
-    if (o.get("01") == "12") != (amount is not None):
+    if amount is None if o.get("01") == "12" else amount is not None:
         raise BadValue("a qrpos request is dynamic (01=12) with an amount, or static (01=11) without")
     local = t.get("64", _NONE)
     extra62 = t.get("62", _NONE)
     p = object.__new__(RequestPayload)
     for set_field, value in zip(_SET_FIELDS, (  # in field order
         extra["01"], account["01"], account["02"], o["52"], currency,
-        None if amount is None else values.amount_to_minor(amount, CURRENCIES[currency][1]),
+        None if amount is None else values.amount_to_minor(amount, exponent),
         o["58"], o["59"], o["60"], o.get("61"), local.get("01"), local.get("02"), local.get("00"),
         extra62.get("01"), extra62.get("05"), extra62.get("07"),
         None if expires is None else int(expires),

@@ -13,29 +13,29 @@ have refused 62.10 and 62.11, which v1.1 defines.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from typing import Final
 
 from pos.core.codec import iso, tlv, values
 from pos.core.codec.errors import BadValue, MissingObject
 
-GUID_MAX = 32
+GUID_MAX: Final = 32
 #: 62's sub-objects whose value is ANS: sub-ID -> longest
-_ADDITIONAL_MAX = {"01": 25, "02": 25, "03": 25, "04": 25, "05": 25, "06": 25, "07": 25, "08": 25, "10": 20}
-_ADDITIONAL_NAMES = {
+_ADDITIONAL_MAX: Final = {"01": 25, "02": 25, "03": 25, "04": 25, "05": 25, "06": 25, "07": 25, "08": 25, "10": 20}
+_ADDITIONAL_NAMES: Final = {
     "01": "bill number", "02": "mobile number", "03": "store label", "04": "loyalty number",
     "05": "reference label", "06": "customer label", "07": "terminal label", "08": "purpose of transaction",
     "10": "merchant tax ID",
 }
-_CONSUMER_DATA = frozenset("AME")  # 62.09: address, mobile number, e-mail to ask the consumer for
+_CONSUMER_DATA: Final = frozenset("AME")  # 62.09: address, mobile number, e-mail to ask the consumer for
 #: 64's sub-objects (any printable text): sub-ID -> (name, longest)
-_LANGUAGE = {"01": ("merchant name", 25), "02": ("merchant city", 15)}
+_LANGUAGE: Final = {"01": ("merchant name", 25), "02": ("merchant city", 15)}
 #: ISO 639-1 codes in every mix of case ("ja", "JA", "Ja", "jA"): one lookup for a valid 64.00
-_LANGUAGES_ANY_CASE = frozenset(
+_LANGUAGES_ANY_CASE: Final = frozenset(
     code for lower in iso.LANGUAGES for code in (lower, lower.upper(), lower.capitalize(), lower[0] + lower[1].upper())
 )
 
 
-def check(parsed: Mapping[str, Mapping[str, str]]) -> tuple[str, ...]:
+def check(parsed: dict[str, dict[str, str]]) -> tuple[str, ...]:
     """Check the contents of every parsed template; return warnings for reserved sub-IDs.
 
     :raises BadValue, MissingObject: for the first rule broken.
@@ -63,7 +63,7 @@ def check_guid(where: str, guid: str) -> None:
         )
 
 
-def _check_additional(sub: Mapping[str, str]) -> tuple[str, ...]:
+def _check_additional(sub: dict[str, str]) -> tuple[str, ...]:
     warnings: tuple[str, ...] = ()
     for subtag, value in sub.items():
         limit = _ADDITIONAL_MAX.get(subtag)
@@ -92,7 +92,7 @@ def _check_additional(sub: Mapping[str, str]) -> tuple[str, ...]:
     return warnings
 
 
-def _check_language(sub: Mapping[str, str]) -> tuple[str, ...]:
+def _check_language(sub: dict[str, str]) -> tuple[str, ...]:
     if "00" not in sub or "01" not in sub:
         raise MissingObject("template 64 needs a language (64.00) and a merchant name (64.01)")
     language = sub["00"]

@@ -7,12 +7,14 @@ specification says it is a template (see ``emv.TEMPLATE_IDS``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from pos.core.codec.errors import PayloadStructureError
 
 #: "00".."99" -> 0..99; a dict lookup refuses non-ASCII digits that str.isdigit() would accept.
-TWO_DIGITS: dict[str, int] = {f"{n:02d}": n for n in range(100)}
+TWO_DIGITS: Final[dict[str, int]] = {f"{n:02d}": n for n in range(100)}
+#: 0..99 -> "00".."99", the length field of an object (a format call per object cost more)
+LENGTHS: Final[tuple[str, ...]] = tuple(TWO_DIGITS)
 
 
 def _label(prefix: str, tag: str) -> str:
@@ -20,7 +22,7 @@ def _label(prefix: str, tag: str) -> str:
 
 
 #: every valid header "IDLL" -> (ID, 4 + length): one slice and one lookup per object
-_HEADERS: dict[str, tuple[str, int]] = {
+_HEADERS: Final[dict[str, tuple[str, int]]] = {
     f"{tag:02d}{length:02d}": (f"{tag:02d}", 4 + length) for tag in range(100) for length in range(1, 100)
 }
 

@@ -7,13 +7,13 @@ lists the rules, the tests that break each one, and where we follow real codes r
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Final, NoReturn
 
 from pos.core.codec import iso, profiles, templates, values
 from pos.core.codec.errors import BadValue, MissingObject
 
 #: short English names used in error messages (explain.py has the full, translated ones)
-OBJECT_NAMES = {
+OBJECT_NAMES: Final = {
     "00": "payload format indicator", "01": "point of initiation method",
     "52": "merchant category code", "53": "transaction currency", "54": "transaction amount",
     "55": "tip or convenience indicator", "56": "convenience fee fixed",
@@ -21,20 +21,20 @@ OBJECT_NAMES = {
     "60": "merchant city", "61": "postal code", "62": "additional data", "63": "CRC",
     "64": "merchant information in an alternate language",
 }
-MANDATORY = ("52", "53", "58", "59", "60")
-_MANDATORY = frozenset(MANDATORY)
+MANDATORY: Final = ("52", "53", "58", "59", "60")
+_MANDATORY: Final = frozenset(MANDATORY)
 #: scalar value formats, for messages: ID -> description (check_values tests them with str methods)
-_FORMATS = {"52": "4 digits", "53": "3 digits (ISO 4217 numeric)", "58": "2 upper-case letters (ISO 3166-1)"}
+_FORMATS: Final = {"52": "4 digits", "53": "3 digits (ISO 4217 numeric)", "58": "2 upper-case letters (ISO 3166-1)"}
 #: longest value, in code points; 59 and 60 may be any printable text (real codes write accents)
-_MAX_LENGTHS = {"59": 25, "60": 15, "61": 10}
+_MAX_LENGTHS: Final = {"59": 25, "60": 15, "61": 10}
 # ID ranges as sets, so that each presence rule is one C-level set operation
-_ACCOUNT_IDS = frozenset(f"{n:02d}" for n in range(2, 52))
-_PRIMITIVE_ACCOUNT_IDS = frozenset(f"{n:02d}" for n in range(2, 26))  # 02-25: card schemes, ANS
-_GUID_TEMPLATES = frozenset([f"{n:02d}" for n in range(26, 52)] + [f"{n:02d}" for n in range(80, 100)])
-_RFU_IDS = frozenset(f"{n:02d}" for n in range(65, 80))
-_FEE_IDS = frozenset({"55", "56", "57"})
+_ACCOUNT_IDS: Final = frozenset(f"{n:02d}" for n in range(2, 52))
+_PRIMITIVE_ACCOUNT_IDS: Final = frozenset(f"{n:02d}" for n in range(2, 26))  # 02-25: card schemes, ANS
+_GUID_TEMPLATES: Final = frozenset([f"{n:02d}" for n in range(26, 52)] + [f"{n:02d}" for n in range(80, 100)])
+_RFU_IDS: Final = frozenset(f"{n:02d}" for n in range(65, 80))
+_FEE_IDS: Final = frozenset({"55", "56", "57"})
 #: the IDs that need a rule most codes never reach: one pass over a payload's IDs rules them all out
-_RARE_IDS = _PRIMITIVE_ACCOUNT_IDS | _FEE_IDS | _RFU_IDS
+_RARE_IDS: Final = _PRIMITIVE_ACCOUNT_IDS | _FEE_IDS | _RFU_IDS
 
 
 def name(tag: str) -> str:

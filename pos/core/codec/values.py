@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from pos.core.codec.errors import BadValue
 from pos.core.codec.iso import CURRENCY_EXPONENTS
 from pos.core.money import amount_text
 
-_PERCENT = re.compile(r"\d{1,2}(?:\.\d{1,2})?\Z", re.ASCII)
+_PERCENT: Final = re.compile(r"\d{1,2}(?:\.\d{1,2})?\Z", re.ASCII)
 
 #: ISO 4217 numeric -> minor-unit digits, for every currency that has them
-EXPONENTS: dict[str, int] = CURRENCY_EXPONENTS
+EXPONENTS: Final[dict[str, int]] = CURRENCY_EXPONENTS
 
 # The character tests below use str methods, one C pass each: on ASCII text isdigit() and isalpha()
 # accept exactly 0-9 and A-Z a-z, what a regex with re.ASCII would, at a fraction of the cost.

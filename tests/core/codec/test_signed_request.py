@@ -117,7 +117,7 @@ def test_adding_or_removing_an_object_is_caught():
 def test_a_request_rewritten_in_another_order_still_verifies():
     """The signature covers the objects, not their order: a reader that rewrites the payload with
     its IDs and sub-IDs in another order (and a new CRC) keeps a valid request."""
-    from pos.core.codec.signing import _canonical_as_written
+    from pos.core.codec.signing import _canonical, _cut_as_written, _unsigned
 
     payload = build_signed_request(RAMEN, key_id="k1", secret=KEYS["k1"])
     code = decode(payload)
@@ -125,8 +125,23 @@ def test_a_request_rewritten_in_another_order_still_verifies():
     reordered = {t: (dict(reversed(v.items())) if isinstance(v, dict) else v) for t, v in reversed(objects.items())}
     rewritten = _write({"00": "01", **reordered})
     assert rewritten != payload
-    assert _canonical_as_written(decode(rewritten)) is None
+    assert _cut_as_written(decode(rewritten)) != _canonical(_unsigned(decode(rewritten)))  # rebuilt, then
     assert read_signed_request(rewritten, KEYS) == RAMEN
+
+
+@pytest.mark.parametrize("position", [0, 1, 2])
+def test_the_signature_may_sit_anywhere_in_its_template(position):
+    """Cut out from wherever it is, 80.04 leaves the objects that were signed."""
+    payload = build_signed_request(RAMEN, key_id="k1", secret=KEYS["k1"])
+    code = decode(payload)
+    objects = {t: dict(code.templates.get(t, {})) or v for t, v in code.objects.items() if t != "63"}
+    unreserved = [(k, v) for k, v in objects["80"].items() if k != "04"]
+    unreserved.insert(position, ("04", objects["80"]["04"]))
+    rewritten = _write({**objects, "80": dict(unreserved)})
+    assert read_signed_request(rewritten, KEYS) == RAMEN
+    tampered = _write({**objects, "80": dict(unreserved), "59": "RAMEN SHOP"})
+    with pytest.raises(SignatureInvalid):
+        read_signed_request(tampered, KEYS)
 
 
 def test_a_signature_with_an_unknown_key_or_wrong_secret_is_refused():

@@ -9,7 +9,9 @@ shared machine slow the figures less than they would wall-clock rates; each line
 N short rounds and shows the best round and, in brackets, the median. Two lines are baselines
 measured in the same run: the floor (only the CRC and the HMAC of each of our requests, work no
 decoder can skip) and, with --against REV, the same measurements for the codec of git revision REV,
-run alternately with this tree's in fresh processes, with the ratio of the two.
+run alternately with this tree's in fresh processes, with the ratio of the two. `--against python`
+measures this tree's codec run from its sources (QRPOS_CODEC=python) beside its compiled build
+(pos.core.codec.compiled); the first line says which one a plain run measures.
 
 No asserts: the target (read+verify of our requests at 50,000/s or more) is printed next to the figure.
 """
@@ -20,6 +22,7 @@ import argparse
 import dataclasses
 import hmac
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -106,19 +109,25 @@ def report(rates: dict[str, list[float]], rounds: int) -> None:
 
 
 def against(rev: str, rounds: int, seconds: float) -> None:
-    """Measure REV's codec and this tree's alternately, each round in fresh processes."""
+    """Measure REV's codec (or, for "python", this tree's run from its sources rather than its
+    compiled build) and this tree's alternately, each round in fresh processes."""
+    environment = {k: v for k, v in os.environ.items() if k != "QRPOS_CODEC"}
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *ARCHIVED], capture_output=True)
-        if archive.returncode != 0:
-            sys.exit(f"git archive {rev} failed: {archive.stderr.decode().strip()}")
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        trees = {rev: Path(tmp), "this tree": ROOT}
+        if rev == "python":
+            baseline = ROOT, {**environment, "QRPOS_CODEC": "python"}
+        else:
+            archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev, *ARCHIVED], capture_output=True)
+            if archive.returncode != 0:
+                sys.exit(f"git archive {rev} failed: {archive.stderr.decode().strip()}")
+            subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+            baseline = Path(tmp), environment
+        trees = {rev: baseline, "this tree": (ROOT, environment)}
         rates: dict[str, dict[str, list[float]]] = {name: {} for name in trees}
         for _ in range(rounds):
-            for name, root in trees.items():
+            for name, (root, env) in trees.items():
                 out = subprocess.run(
                     [sys.executable, __file__, "--worker", str(root), "--seconds", str(seconds)],
-                    capture_output=True, text=True, check=True,
+                    capture_output=True, text=True, check=True, env=env,
                 ).stdout
                 for label, values in json.loads(out).items():
                     rates[name].setdefault(label, []).extend(values)
@@ -146,7 +155,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds per line (default 5)")
     parser.add_argument("--seconds", type=float, default=0.25, help="CPU seconds per line per round")
-    parser.add_argument("--against", metavar="REV", help="also measure the codec of git revision REV")
+    parser.add_argument("--against", metavar="REV",
+                        help="also measure the codec of git revision REV, or with 'python' this tree's sources")
     parser.add_argument("--profile", action="store_true", help="cProfile read+verify of our requests")
     parser.add_argument("--worker", metavar="ROOT", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -158,6 +168,10 @@ def main() -> None:
         against(args.against, args.rounds, args.seconds)
     else:
         lines = workload(ROOT)
+        from pos.core.codec import compiled
+
+        why = compiled.WHY_SOURCES
+        print(f"codec: {'compiled by mypyc' if compiled.running() == 'compiled' else f'Python sources ({why})'}")
         print(f"payloads: {len(lines[2][2])} signed requests, {len(lines[1][2])} real-world codes of 10 schemes")
         report(measure(lines, args.rounds, args.seconds), args.rounds)
 

@@ -58,21 +58,25 @@ def build_problem(directory: Path = HERE, environ: Mapping[str, str] = os.enviro
 
 
 class _Sources(importlib.abc.MetaPathFinder):
-    """Finds ``MODULES`` as their .py files, ahead of the compiled ones beside them."""
+    """Finds ``MODULES`` of the package in ``directory`` as their .py files, ahead of the compiled
+    ones beside them; a copy of the package elsewhere (another checkout) is left to the others."""
 
     def __init__(self, names: Sequence[str], directory: Path) -> None:
+        self.directory = str(directory)
         self.paths = {f"{PACKAGE}.{name}": directory / f"{name}.py" for name in names}
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         source = self.paths.get(fullname)
-        return None if source is None else importlib.util.spec_from_file_location(fullname, source)
+        if source is None or path is None or self.directory not in path:
+            return None
+        return importlib.util.spec_from_file_location(fullname, source)
 
 
 def use_sources(directory: Path = HERE) -> None:
-    """From now on import ``MODULES`` from their sources (idempotent)."""
-    if not any(isinstance(finder, _Sources) for finder in sys.meta_path):
+    """From now on import ``MODULES`` of the package in ``directory`` from their sources."""
+    if not any(isinstance(f, _Sources) and f.directory == str(directory) for f in sys.meta_path):
         sys.meta_path.insert(0, _Sources(MODULES, directory))
 
 

@@ -60,6 +60,22 @@ def decode(payload: object) -> EmvPayload:
         with a TypeError before the function could answer with a PayloadError.
     :raises PayloadError: (a subclass, with a stable code) on anything wrong; never anything else.
     """
+    raw, scheme, objects, templates, warnings = decode_parts(payload)
+    code = object.__new__(EmvPayload)
+    _SET_RAW(code, raw)
+    _SET_SCHEME(code, scheme)
+    _SET_OBJECTS(code, objects)
+    _SET_TEMPLATES(code, templates)
+    _SET_WARNINGS(code, warnings)
+    return code
+
+
+Parts = tuple[str, str, dict[str, str], dict[str, dict[str, str]], tuple[str, ...]]
+
+
+def decode_parts(payload: object) -> Parts:
+    """decode's work without the EmvPayload: (raw, scheme, objects, templates, warnings), for a
+    reader that needs only the parts (read_signed_request). Raises as decode does."""
     if not isinstance(payload, str):
         raise PayloadError(f"a payload is text, not {type(payload).__name__}")
     if len(payload) > MAX_LENGTH:
@@ -78,13 +94,7 @@ def decode(payload: object) -> EmvPayload:
         raise deferred
     warnings = validate.check_values(scheme, objects, templates)
     profiles.check(scheme, objects, templates)
-    code = object.__new__(EmvPayload)
-    _SET_RAW(code, payload)
-    _SET_SCHEME(code, scheme)
-    _SET_OBJECTS(code, objects)
-    _SET_TEMPLATES(code, templates)
-    _SET_WARNINGS(code, warnings)
-    return code
+    return payload, scheme, objects, templates, warnings
 
 
 def _split(payload: str, data: bytes | None) -> dict[str, str]:

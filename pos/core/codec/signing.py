@@ -25,8 +25,6 @@ from pos.core.money import CURRENCIES
 ACCOUNT_TAG: Final = "26"
 UNRESERVED_TAG: Final = "80"
 SIGNATURE_BYTES: Final = mac.SIGNATURE_BYTES
-_ACCOUNT_SUBS: Final = frozenset({"01", "02"})  # merchant id, terminal id
-_UNRESERVED_SUBS: Final = frozenset({"01", "03", "04"})  # request id, key id, signature
 #: what _request reads for an absent template; a dict (read only, never changed) so that compiled
 #: code takes dict's fast paths
 _NONE: Final[dict[str, str]] = {}
@@ -64,24 +62,30 @@ def read_signed_request(payload: object, keys: Mapping[str, bytes]) -> RequestPa
     :raises NotQrpos: for a valid EMV code of another scheme.
     :raises PayloadError: for anything malformed.
     """
-    code = emv.decode(payload)
-    if code.scheme != "qrpos":
-        raise NotQrpos(f"this is a valid {SCHEMES[code.scheme]} code, not a qrpos payment request")
-    return verify(code, keys)
+    raw, scheme, objects, templates, _ = emv.decode_parts(payload)
+    if scheme != "qrpos":
+        raise NotQrpos(f"this is a valid {SCHEMES[scheme]} code, not a qrpos payment request")
+    return _verified(raw, objects, templates, keys)
 
 
 def verify(code: EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
     """Check the profile and signature of a decoded qrpos payload and return its request."""
-    p = _request(code)
-    extra = code.templates[UNRESERVED_TAG]
+    return _verified(code.raw, code.objects, code.templates, keys)
+
+
+def _verified(
+    raw: str, objects: dict[str, str], templates: dict[str, dict[str, str]], keys: Mapping[str, bytes]
+) -> RequestPayload:
+    p = _request(objects, templates)
+    extra = templates[UNRESERVED_TAG]
     key_id, signature = extra["03"], extra["04"]
     secret = keys.get(key_id)
     if secret is None:
         raise SignatureInvalid(f"signature key {key_id!r} is unknown")
     # both are ASCII (_request checked the signature's characters), so compare_digest takes them as str
-    if hmac.compare_digest(mac.signature(_cut_as_written(code), secret), signature):
+    if hmac.compare_digest(mac.signature(_cut_as_written(raw, objects, templates), secret), signature):
         return p
-    if hmac.compare_digest(mac.signature(_canonical(_unsigned(code)), secret), signature):
+    if hmac.compare_digest(mac.signature(_canonical(_unsigned(objects, templates)), secret), signature):
         return p  # a payload written in another order than ours
     raise SignatureInvalid(f"signature does not match (key {key_id!r}): the payload was altered")
 
@@ -89,7 +93,7 @@ def verify(code: EmvPayload, keys: Mapping[str, bytes]) -> RequestPayload:
 def profile_problem(code: EmvPayload) -> PayloadError | None:
     """Why a payload with our GUID does not follow our profile, or None."""
     try:
-        _request(code)
+        _request(code.objects, code.templates)
     except PayloadError as exc:
         return exc
     return None
@@ -115,7 +119,7 @@ def _canonical(objects: Mapping[str, str | Mapping[str, str]]) -> str:
     return "".join(parts)
 
 
-def _cut_as_written(code: EmvPayload) -> str:
+def _cut_as_written(raw: str, objects: dict[str, str], templates: dict[str, dict[str, str]]) -> str:
     """The payload without its CRC object and without sub-object 80.04, 80's length reduced to match.
 
     For a payload written as our encoder writes it (IDs and sub-IDs ascending) this is the canonical
@@ -125,7 +129,6 @@ def _cut_as_written(code: EmvPayload) -> str:
     another order it differs from the canonical text, the signature does not match it, and verify
     builds the canonical text.
     """
-    objects, raw = code.objects, code.raw
     value = objects[UNRESERVED_TAG]
     # where 80's value ends: before the objects after it (81-99) and the CRC (decode: last, 8 characters)
     end = len(raw)
@@ -136,17 +139,17 @@ def _cut_as_written(code: EmvPayload) -> str:
         elif tag == UNRESERVED_TAG:
             after = True
     cut = 0  # where 80.04 starts in 80's value
-    for subtag, subvalue in code.templates[UNRESERVED_TAG].items():
+    for subtag, subvalue in templates[UNRESERVED_TAG].items():
         if subtag == "04":
             break
         cut += 4 + len(subvalue)
-    signature = code.templates[UNRESERVED_TAG]["04"]
+    signature = templates[UNRESERVED_TAG]["04"]
     kept = value[:cut] + value[cut + 4 + len(signature) :]
-    return raw[: end - len(value) - 4] + UNRESERVED_TAG + tlv.LENGTHS[len(kept)] + kept + raw[end : len(raw) - 8]
+    return raw[: end - len(value) - 4] + UNRESERVED_TAG + tlv.TWO_DIGIT_TEXT[len(kept)] + kept + raw[end : len(raw) - 8]
 
 
-def _unsigned(code: EmvPayload) -> dict[str, str | Mapping[str, str]]:
-    return {tag: code.templates.get(tag, value) for tag, value in code.objects.items()}
+def _unsigned(objects: dict[str, str], templates: dict[str, dict[str, str]]) -> dict[str, str | Mapping[str, str]]:
+    return {tag: templates.get(tag, value) for tag, value in objects.items()}
 
 
 
@@ -178,8 +181,8 @@ def _objects(p: RequestPayload, key_id: str) -> dict[str, Any]:
     return objects
 
 
-def _request(code: EmvPayload) -> RequestPayload:
-    o, t = code.objects, code.templates
+def _request(o: dict[str, str], t: dict[str, dict[str, str]]) -> RequestPayload:
+    """Our request from a decoded payload's objects ``o`` and templates ``t``, or why it is not one."""
     account = t.get(ACCOUNT_TAG, _NONE)
     extra = t.get(UNRESERVED_TAG, _NONE)
     account_guid, extra_guid = account.get("00"), extra.get("00")
@@ -187,7 +190,7 @@ def _request(code: EmvPayload) -> RequestPayload:
     if account_guid is None or extra_guid is None or account_guid != QRPOS_GUID or extra_guid != QRPOS_GUID:
         raise MissingObject(f"a qrpos request carries template {ACCOUNT_TAG} and "
                             f"{UNRESERVED_TAG}, both with GUID {QRPOS_GUID!r}")
-    if not (account.keys() >= _ACCOUNT_SUBS and extra.keys() >= _UNRESERVED_SUBS):
+    if not ("01" in account and "02" in account and "01" in extra and "03" in extra and "04" in extra):
         for where, sub, tag in ((ACCOUNT_TAG, account, "01"), (ACCOUNT_TAG, account, "02"),
                                 (UNRESERVED_TAG, extra, "01"), (UNRESERVED_TAG, extra, "03"),
                                 (UNRESERVED_TAG, extra, "04")):
@@ -203,8 +206,9 @@ def _request(code: EmvPayload) -> RequestPayload:
     if currency_exponent is None:
         raise BadValue(f"currency {o['53']!r} is not one qrpos supports", code="PAYLOAD_BAD_CURRENCY")
     currency, exponent = currency_exponent
-    amount = o.get("54")
-    if amount is None if o.get("01") == "12" else amount is not None:
+    amount, initiation = o.get("54"), o.get("01")
+    dynamic = initiation is not None and initiation == "12"  # None first: a comparison of two str
+    if dynamic != (amount is not None):
         raise BadValue("a qrpos request is dynamic (01=12) with an amount, or static (01=11) without")
     local = t.get("64", _NONE)
     extra62 = t.get("62", _NONE)

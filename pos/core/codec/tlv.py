@@ -13,8 +13,13 @@ from pos.core.codec.errors import PayloadStructureError
 
 #: "00".."99" -> 0..99; a dict lookup refuses non-ASCII digits that str.isdigit() would accept.
 TWO_DIGITS: Final[dict[str, int]] = {f"{n:02d}": n for n in range(100)}
-#: 0..99 -> "00".."99", the length field of an object (a format call per object cost more)
-LENGTHS: Final[tuple[str, ...]] = tuple(TWO_DIGITS)
+#: 0..99 -> "00".."99": the ID a header names, the length field an encoder writes
+TWO_DIGIT_TEXT: Final[tuple[str, ...]] = tuple(TWO_DIGITS)
+
+
+#: whether this module runs compiled by mypyc (pos.core.codec.compiled): parse reads headers its own
+#: way then
+_COMPILED: Final = not __file__.endswith(".py")
 
 
 def _label(prefix: str, tag: str) -> str:
@@ -35,22 +40,39 @@ def parse(text: str, base: int = 0, prefix: str = "") -> dict[str, str]:
     :raises PayloadStructureError: on a short header, a non-numeric ID or length, an empty object,
         a value running past the end, or an ID seen twice at this level.
     """
-    # The loop only splits; anything unexpected (an unknown header, an ID seen before, a value
-    # running past the end) hands over to _refuse, which walks the text again to say exactly what
-    # is wrong. Every payload is parsed in five or more places, so each operation per object counts.
+    # The loops only split; anything unexpected (a header that is not 4 ASCII digits, an empty
+    # object, an ID seen before, a value running past the end) hands over to _refuse, which walks
+    # the text again to say exactly what is wrong. Every payload is parsed in five or more places,
+    # so each operation per object counts, and what is cheapest differs: interpreted, one slice and
+    # one dict lookup per header; compiled, where those two are most of the cost, reading the four
+    # digits as numbers from a one-byte-per-character copy (ASCII kept, anything else a "?").
+    # The codec's tests run both ways (make test), and so does benchmarks/codec_equivalence.py.
     out: dict[str, str] = {}
-    headers = _HEADERS
     i, n = 0, len(text)
-    try:
-        while i < n:
-            tag, step = headers[text[i : i + 4]]
-            end = i + step
+    if _COMPILED:
+        view = text.encode("ascii", "replace")
+        while i + 4 <= n:
+            a, b, c, d = view[i] - 48, view[i + 1] - 48, view[i + 2] - 48, view[i + 3] - 48  # "0" is 48
+            if not (0 <= a <= 9 and 0 <= b <= 9 and 0 <= c <= 9 and 0 <= d <= 9) or c == d == 0:
+                break
+            tag = TWO_DIGIT_TEXT[a * 10 + b]
             if tag in out:
                 break
+            end = i + 4 + c * 10 + d
             out[tag] = text[i + 4 : end]
             i = end
-    except KeyError:
-        pass
+    else:
+        headers = _HEADERS
+        try:
+            while i < n:
+                tag, step = headers[text[i : i + 4]]
+                end = i + step
+                if tag in out:
+                    break
+                out[tag] = text[i + 4 : end]
+                i = end
+        except KeyError:
+            pass
     if i != n:
         _refuse(text, base, prefix)
     return out

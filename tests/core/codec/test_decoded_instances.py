@@ -60,6 +60,7 @@ def test_every_rule_a_read_leaves_to_the_emv_rules_holds_for_what_it_reads():
         code = emv.decode(payload)
         if code.scheme != "qrpos" or signing.profile_problem(code) is not None:
             continue
-        request_rules.check(signing._request(code), code.templates["80"]["03"])  # every rule, none skipped
+        request = signing._request(code.objects, code.templates)
+        request_rules.check(request, code.templates["80"]["03"])  # every rule, none skipped
         read += 1
     assert read >= 12

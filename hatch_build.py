@@ -25,6 +25,8 @@ class BuildQrpos(BuildHookInterface):
         _load("qrpos_catalogues", root / "pos" / "web" / "catalogues.py").compile_catalogues(
             root / "pos" / "web" / "translations"
         )
+        if self.target_name != "wheel":  # an sdist carries sources only
+            return
         codec = _load("qrpos_build_codec", root / "scripts" / "build_codec.py")
         problem = codec.build()
         print("codec: compiled with mypyc" if problem is None else f"codec: stays pure Python: {problem}",

@@ -98,7 +98,8 @@ def build(codec: Path = CODEC) -> str | None:
     if compiled.source_digests(codec) != sources:
         clean(codec)
         return "the sources changed during the build"
-    record = {"sources": sources, "mypyc": mypy.version.__version__, "python": sys.version.split()[0]}
+    record = {"sources": sources, "extension": compiled.EXTENSION, "mypyc": mypy.version.__version__,
+              "python": sys.version.split()[0]}
     (codec / compiled.BUILD_RECORD).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     return None
 

@@ -32,6 +32,9 @@ MODULES = ("tlv", "emv", "templates", "validate", "values", "profiles", "request
 BUILD_RECORD = "compiled-build.json"
 #: QRPOS_CODEC=python runs the sources even where a build is present and current
 ENVIRONMENT = "QRPOS_CODEC"
+#: the file suffix of this interpreter's extension modules (".cpython-311-x86_64-linux-gnu.so"):
+#: a build made for another Python is never loaded, so it counts as no build
+EXTENSION = importlib.machinery.EXTENSION_SUFFIXES[0]
 
 
 def source_digests(directory: Path = HERE) -> dict[str, str]:
@@ -49,7 +52,11 @@ def build_problem(directory: Path = HERE, environ: Mapping[str, str] = os.enviro
         return "not compiled on this machine"
     except (OSError, ValueError) as exc:
         return f"unreadable {BUILD_RECORD}: {exc}"
-    built = record.get("sources") if isinstance(record, dict) else None
+    if not isinstance(record, dict):
+        return f"unreadable {BUILD_RECORD}"
+    if record.get("extension") != EXTENSION:
+        return f"built for another Python ({record.get('extension')}, not {EXTENSION})"
+    built = record.get("sources")
     now = source_digests(directory)
     if built == now:
         return None
@@ -62,21 +69,21 @@ class _Sources(importlib.abc.MetaPathFinder):
     ones beside them; a copy of the package elsewhere (another checkout) is left to the others."""
 
     def __init__(self, names: Sequence[str], directory: Path) -> None:
-        self.directory = str(directory)
+        self.directory = os.path.realpath(directory)
         self.paths = {f"{PACKAGE}.{name}": directory / f"{name}.py" for name in names}
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None = None, target: ModuleType | None = None
     ) -> importlib.machinery.ModuleSpec | None:
         source = self.paths.get(fullname)
-        if source is None or path is None or self.directory not in path:
+        if source is None or path is None or not any(os.path.realpath(p) == self.directory for p in path):
             return None
         return importlib.util.spec_from_file_location(fullname, source)
 
 
 def use_sources(directory: Path = HERE) -> None:
     """From now on import ``MODULES`` of the package in ``directory`` from their sources."""
-    if not any(isinstance(f, _Sources) and f.directory == str(directory) for f in sys.meta_path):
+    if not any(isinstance(f, _Sources) and f.directory == os.path.realpath(directory) for f in sys.meta_path):
         sys.meta_path.insert(0, _Sources(MODULES, directory))
 
 

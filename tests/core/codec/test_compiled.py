@@ -38,7 +38,7 @@ def test_without_a_build_the_sources_run(tmp_path):
 def test_a_build_of_these_very_sources_may_run(tmp_path):
     directory = _sources(tmp_path, None)
     (directory / compiled.BUILD_RECORD).write_text(
-        json.dumps({"sources": compiled.source_digests(directory)}), encoding="utf-8"
+        json.dumps({"sources": compiled.source_digests(directory), "extension": compiled.EXTENSION}), encoding="utf-8"
     )
     assert compiled.build_problem(directory, {}) is None
 
@@ -46,14 +46,14 @@ def test_a_build_of_these_very_sources_may_run(tmp_path):
 def test_an_edited_source_makes_the_build_stale_and_says_which(tmp_path):
     directory = _sources(tmp_path, None)
     (directory / compiled.BUILD_RECORD).write_text(
-        json.dumps({"sources": compiled.source_digests(directory)}), encoding="utf-8"
+        json.dumps({"sources": compiled.source_digests(directory), "extension": compiled.EXTENSION}), encoding="utf-8"
     )
     with (directory / "tlv.py").open("a", encoding="utf-8") as f:
         f.write("# edited\n")
     assert compiled.build_problem(directory, {}) == "sources changed since the build (tlv)"
 
 
-@pytest.mark.parametrize("record", ["not json", ["a list"], {"sources": None}])
+@pytest.mark.parametrize("record", ["not json", ["a list"], {"sources": None}, {"extension": ".other.so"}])
 def test_a_damaged_record_is_never_taken_for_a_current_build(tmp_path, record):
     directory = _sources(tmp_path, None)
     (directory / compiled.BUILD_RECORD).write_text(
@@ -62,10 +62,17 @@ def test_a_damaged_record_is_never_taken_for_a_current_build(tmp_path, record):
     assert compiled.build_problem(directory, {}) is not None
 
 
+def test_a_build_for_another_python_counts_as_none(tmp_path):
+    directory = _sources(tmp_path, None)
+    record = {"sources": compiled.source_digests(directory), "extension": ".cpython-399-x86_64-linux-gnu.so"}
+    (directory / compiled.BUILD_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    assert compiled.build_problem(directory, {}).startswith("built for another Python")
+
+
 def test_qrpos_codec_python_runs_the_sources_even_with_a_current_build(tmp_path):
     directory = _sources(tmp_path, None)
     (directory / compiled.BUILD_RECORD).write_text(
-        json.dumps({"sources": compiled.source_digests(directory)}), encoding="utf-8"
+        json.dumps({"sources": compiled.source_digests(directory), "extension": compiled.EXTENSION}), encoding="utf-8"
     )
     assert compiled.build_problem(directory, {"QRPOS_CODEC": "python"}) == "QRPOS_CODEC=python"
 

@@ -31,6 +31,7 @@ import time
 from binascii import crc_hqx
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 50_000
@@ -41,7 +42,7 @@ ARCHIVED = ["pos", "tests/__init__.py", "tests/core/__init__.py", "tests/core/co
             "tests/core/codec/vectors.py"]
 
 
-def workload(root: Path) -> list[tuple[str, Callable[[object], object], list]]:
+def workload(root: Path) -> list[tuple[str, Callable[[Any], object], list]]:
     """(label, function, items) for every line, with the codec imported from ``root``."""
     sys.path.insert(0, str(root))
     from pos.core.codec import RequestPayload, build_signed_request, decode, read_signed_request

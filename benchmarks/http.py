@@ -47,7 +47,9 @@ def start_server(db_url: str, threads: int):
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     box = []
-    reader = threading.Thread(target=lambda: box.append(process.stdout.readline()), daemon=True)
+    stdout = process.stdout
+    assert stdout is not None  # stdout=PIPE
+    reader = threading.Thread(target=lambda: box.append(stdout.readline()), daemon=True)
     reader.start()
     reader.join(timeout=30)
     if not box or "serving on" not in box[0]:

@@ -102,7 +102,9 @@ class CommitClock:
             self._stamps.put(at)
 
     def _sqlite(self, db_url: str) -> None:
-        conn = sqlite3.connect(make_url(db_url).database, isolation_level=None, check_same_thread=False)
+        database = make_url(db_url).database
+        assert database is not None  # a SQLite URL names its file
+        conn = sqlite3.connect(database, isolation_level=None, check_same_thread=False)
         version = conn.execute("PRAGMA data_version").fetchone()[0]
         self._ready.set()
         while self._running:

@@ -37,16 +37,15 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# benchmarks/http.py would shadow the standard library's `http` (httpx imports it): keep this folder
-# last on sys.path, where pgcluster is still found.
+# benchmarks/http.py would shadow the standard library's `http` (httpx imports it): this folder is
+# taken off sys.path, and its modules are imported as benchmarks.*
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "benchmarks"]
 sys.path[:0] = [str(ROOT)]
-sys.path.append(str(ROOT / "benchmarks"))
 
 import httpx  # noqa: E402
-from live_observers import TIMEOUT, CommitClock, Stream, cpu_seconds  # noqa: E402
-from pgcluster import throwaway_postgres  # noqa: E402
 
+from benchmarks.live_observers import TIMEOUT, CommitClock, Stream, cpu_seconds  # noqa: E402
+from benchmarks.pgcluster import throwaway_postgres  # noqa: E402
 from pos.core import parties  # noqa: E402
 from pos.core.bootstrap import open_core  # noqa: E402
 from pos.core.platform.context import Settings  # noqa: E402
@@ -63,7 +62,9 @@ def start_server(db_url: str, *, live: bool, threads: int) -> tuple[subprocess.P
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     box: list[str] = []
-    reader = threading.Thread(target=lambda: box.append(process.stdout.readline()), daemon=True)
+    stdout = process.stdout
+    assert stdout is not None  # stdout=PIPE
+    reader = threading.Thread(target=lambda: box.append(stdout.readline()), daemon=True)
     reader.start()
     reader.join(timeout=TIMEOUT)
     if not box or "serving on" not in box[0]:
@@ -124,14 +125,15 @@ def run_mode(db_url: str, world: World, clock: CommitClock, *, live: bool, sampl
             one_sample(a, payer, token, world, clock)
         cpu_before = cpu_seconds(proc_a.pid)
         time.sleep(IDLE_SECONDS)  # what A costs while only its idle streams (and its wake-up source) run
-        idle_cpu = None if cpu_before is None else (cpu_seconds(proc_a.pid) - cpu_before) / IDLE_SECONDS
+        cpu_after = cpu_seconds(proc_a.pid)
+        idle_cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / IDLE_SECONDS
         got: dict[str, list[dict]] = {"same process": [], "two processes": []}
         cpu_before, started = cpu_seconds(proc_a.pid), time.perf_counter()
         for _ in range(samples):
             got["same process"].append(one_sample(a, a, token, world, clock))
             got["two processes"].append(one_sample(a, b, token, world, clock))
         cpu_after = cpu_seconds(proc_a.pid)
-        cpu = None if cpu_before is None else (cpu_after - cpu_before) / (2 * samples)
+        cpu = None if cpu_before is None or cpu_after is None else (cpu_after - cpu_before) / (2 * samples)
         return {"samples": got, "cpu": cpu, "idle_cpu": idle_cpu, "seconds": time.perf_counter() - started}
     finally:
         for client in clients:

@@ -37,7 +37,7 @@ def main() -> None:
     core = open_core(url)
     lots = "1000000/minute"
     base = {"TESTING": True, "CORE": core, "RATELIMIT_PER_ADDRESS": lots}
-    setups = {
+    setups: dict[str, dict[str, object]] = {
         "limits off": {"RATELIMIT_ENABLED": False},
         "memory:// (per process)": {"RATELIMIT_STORAGE_URI": "memory://"},
         "database (shared)": {},

@@ -42,13 +42,14 @@ from wallet_app.scanner import decode_all  # noqa: E402
 
 Decoder = Callable[[np.ndarray], list[str]]
 PIPELINE, BEFORE, AGAINST = "pipeline", "before", "at REV"
+QR_CODES = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
 
 
 def zxing(preprocess: Callable[[np.ndarray], np.ndarray] | None = None, **options) -> Decoder:
     def read(frame: np.ndarray) -> list[str]:
         image = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
         image = preprocess(image) if preprocess else image
-        return [code.text for code in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode, **options)]
+        return [code.text for code in zxingcpp.read_barcodes(image, formats=QR_CODES, **options)]
 
     return read
 

@@ -37,7 +37,9 @@ class Sample:
     expected: tuple[str, ...]
 
     def image(self) -> np.ndarray:
-        return cv2.imdecode(np.frombuffer(self.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        image = cv2.imdecode(np.frombuffer(self.jpeg, np.uint8), cv2.IMREAD_COLOR)
+        assert image is not None  # our own JPEG
+        return image
 
 
 MERCHANTS = [  # (name, local name, city, local city, language, currency, country)
@@ -126,7 +128,7 @@ def make_clip(clip: int, length: int, seed: int) -> list[Sample]:
         shots.append(photograph([payload], moved, rng).image)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "clip.mp4"
-        writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 15, shots[0].shape[1::-1])
+        writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"mp4v"), 15, shots[0].shape[1::-1])
         for shot in shots:
             writer.write(shot)
         writer.release()

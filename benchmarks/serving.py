@@ -31,9 +31,9 @@ import time  # noqa: E402
 
 import httpx  # noqa: E402
 
-from pos.core import parties, payment_requests  # noqa: E402
+from pos.core import parties, payments  # noqa: E402
 from pos.core.bootstrap import open_core  # noqa: E402
-from pos.core.context import Settings  # noqa: E402
+from pos.core.platform.context import Settings  # noqa: E402
 
 STOCK = """
 import sys
@@ -58,6 +58,7 @@ def start(kind: str, db_url: str, cert_dir: Path, threads: int, streams: int):
         args = ["-c", STOCK, str(cert_dir / "server.pem"), str(threads + streams)]
     process = subprocess.Popen([sys.executable, *args], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                stderr=subprocess.DEVNULL, text=True)
+    assert process.stdout is not None  # stdout=PIPE
     line = process.stdout.readline()
     if "serving on" not in line:
         process.kill()
@@ -185,8 +186,8 @@ def main():
         core = open_core(db_url, settings=Settings(pin_scrypt_n=2**4))
         shop = parties.create_merchant(core, name="Bench Ramen", mcc="5812", country="JP", city="Tokyo",
                                        currency="JPY")
-        request = payment_requests.create_request(core, merchant_id=shop["merchant_id"],
-                                                  terminal_id=shop["terminal_id"], amount=500, currency="JPY")
+        request = payments.create_request(core, merchant_id=str(shop["merchant_id"]),
+                                          terminal_id=str(shop["terminal_id"]), amount=500, currency="JPY")
         core.db.dispose()
         seed = {"api_key": shop["api_key"], "request_id": request["id"]}
         cert_dir = Path(tmp) / "tls"

@@ -25,10 +25,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pgcluster import throwaway_postgres
-
+from benchmarks.pgcluster import throwaway_postgres
 from pos.core import (
     parties,
     payments,
@@ -173,14 +171,15 @@ def bench_backend(name: str, url: str, count: int, concurrency: list[int]) -> li
     shop = parties.create_merchant(core, name="Bench Shop", mcc="5812", country="JP", city="Tokyo", currency="JPY",
                                    miles_earn_per=200)
     merchant = {"id": shop["merchant_id"], "account": f"merchant:{shop['merchant_id']}"}
-    wallets = []
+    wallets: list[dict[str, str]] = []
     for i in range(max(concurrency)):
-        w = parties.create_wallet(core, owner=f"payer {i}", currency="JPY", pin="1234", balance=10**12)
-        wid = w["wallet_id"]
+        made = parties.create_wallet(core, owner=f"payer {i}", currency="JPY", pin="1234", balance=10**12)
+        wid = str(made["wallet_id"])
         wallets.append({"id": wid, "cash": f"wallet:{wid}:cash", "miles": f"wallet:{wid}:miles"})
+    merchant_id, terminal_id = str(shop["merchant_id"]), str(shop["terminal_id"])
 
     def new_requests(n):
-        return [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
+        return [payments.create_request(core, merchant_id=merchant_id, terminal_id=terminal_id,
                                         amount=1280, currency="JPY", expires_in=86_400) for _ in range(n)]
 
     baseline = Baseline(url)

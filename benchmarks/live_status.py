@@ -54,11 +54,14 @@ IDLE_SECONDS = 3.0
 
 
 def start_server(db_url: str, *, live: bool, threads: int) -> tuple[subprocess.Popen, str]:
+    # the idle streams all follow requests of one merchant key: the server's stream slots (--streams,
+    # 32 by default) and that key's cap of open streams (pos.web.stream_quota, 8) are raised to fit them
     env = {**os.environ, "QRPOS_DATABASE_URL": db_url, "QRPOS_RATELIMIT_ENABLED": "false",
+           "QRPOS_SSE_MAX_PER_CREDENTIAL": str(threads),
            "QRPOS_LIVE_WAKEUPS": "true" if live else "false", "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
         [sys.executable, "-c", "from pos.cli import main; main()", "serve", "--port", "0", "--threads", str(threads),
-         "--webhook-interval", "0", "--sweep-interval", "0"],
+         "--streams", str(threads), "--webhook-interval", "0", "--sweep-interval", "0"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     box: list[str] = []

@@ -12,6 +12,7 @@ nothing when the build is current; ``--clean`` removes the build.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import shutil
@@ -40,7 +41,9 @@ setup(name="qrpos-codec", py_modules=[], script_args=["build_ext", "--inplace", 
 """
 
 
+@functools.cache
 def _compiled_module():
+    """pos/core/codec/compiled.py, loaded once from its file (without importing the package)."""
     spec = importlib.util.spec_from_file_location("qrpos_codec_compiled", CODEC / "compiled.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

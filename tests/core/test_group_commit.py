@@ -14,6 +14,18 @@ from .calls import Call, commits, leader_held, queued
 from .worlds import ramen_shop
 
 
+def _conflicting_once(runs: list[int]):
+    """A unit that meets an IntegrityError (a race with another process) on its first run only."""
+
+    def conflicting(conn):
+        runs.append(1)
+        if len(runs) == 1:
+            raise exc.IntegrityError("INSERT ...", {}, Exception("duplicate key (a race with another process)"))
+        return "second time lucky"
+
+    return conflicting
+
+
 def test_payments_waiting_together_commit_together_and_declines_fail_alone(core):
     shop = ramen_shop(core)
     rich = parties.create_wallet(core, owner="Rich", currency="JPY", pin="1234", balance=100_000)["wallet_id"]
@@ -62,13 +74,8 @@ def test_a_unit_meeting_a_conflict_is_rerun_alone_and_the_others_commit(core):
     wallet = parties.create_wallet(core, owner="W", currency="JPY", pin="1234", balance=100_000)["wallet_id"]
     reqs = [payments.create_request(core, merchant_id=shop["merchant_id"], terminal_id=shop["terminal_id"],
                                     amount=1000, currency="JPY") for _ in range(3)]
-    runs = []
-
-    def conflicting(conn):
-        runs.append(1)
-        if len(runs) == 1:
-            raise exc.IntegrityError("INSERT ...", {}, Exception("duplicate key (a race with another process)"))
-        return "second time lucky"
+    runs: list[int] = []
+    conflicting = _conflicting_once(runs)
 
     with leader_held(core) as release:
         odd = Call(core.db.transact, conflicting)
@@ -82,13 +89,8 @@ def test_a_unit_meeting_a_conflict_is_rerun_alone_and_the_others_commit(core):
 
 
 def test_a_lone_unit_meeting_a_conflict_is_rerun_and_answers_once(core):
-    runs = []
-
-    def conflicting(conn):
-        runs.append(1)
-        if len(runs) == 1:
-            raise exc.IntegrityError("INSERT ...", {}, Exception("duplicate key (a race with another process)"))
-        return "second time lucky"
+    runs: list[int] = []
+    conflicting = _conflicting_once(runs)
 
     assert Call(core.db.transact, conflicting).result() == "second time lucky"
     assert len(runs) == 2

@@ -23,31 +23,35 @@ CODEC = ROOT / "pos" / "core" / "codec"
 BUILT = (CODEC / compiled.BUILD_RECORD).exists()
 
 
-def _sources(tmp_path: Path, record: object | None) -> Path:
+def _sources(tmp_path: Path) -> Path:
+    """A copy of the compiled modules' sources, with no build record."""
     for name in compiled.MODULES:
         shutil.copy(CODEC / f"{name}.py", tmp_path / f"{name}.py")
-    if record is not None:
-        (tmp_path / compiled.BUILD_RECORD).write_text(json.dumps(record), encoding="utf-8")
     return tmp_path
 
 
+def _record(directory: Path, record: object) -> None:
+    text = record if isinstance(record, str) else json.dumps(record)
+    (directory / compiled.BUILD_RECORD).write_text(text, encoding="utf-8")
+
+
+def _built(tmp_path: Path) -> Path:
+    """The sources with the record a build of them writes."""
+    directory = _sources(tmp_path)
+    _record(directory, {"sources": compiled.source_digests(directory), "extension": compiled.EXTENSION})
+    return directory
+
+
 def test_without_a_build_the_sources_run(tmp_path):
-    assert compiled.build_problem(_sources(tmp_path, None), {}) == "not compiled on this machine"
+    assert compiled.build_problem(_sources(tmp_path), {}) == "not compiled on this machine"
 
 
 def test_a_build_of_these_very_sources_may_run(tmp_path):
-    directory = _sources(tmp_path, None)
-    (directory / compiled.BUILD_RECORD).write_text(
-        json.dumps({"sources": compiled.source_digests(directory), "extension": compiled.EXTENSION}), encoding="utf-8"
-    )
-    assert compiled.build_problem(directory, {}) is None
+    assert compiled.build_problem(_built(tmp_path), {}) is None
 
 
 def test_an_edited_source_makes_the_build_stale_and_says_which(tmp_path):
-    directory = _sources(tmp_path, None)
-    (directory / compiled.BUILD_RECORD).write_text(
-        json.dumps({"sources": compiled.source_digests(directory), "extension": compiled.EXTENSION}), encoding="utf-8"
-    )
+    directory = _built(tmp_path)
     with (directory / "tlv.py").open("a", encoding="utf-8") as f:
         f.write("# edited\n")
     assert compiled.build_problem(directory, {}) == "sources changed since the build (tlv)"
@@ -55,26 +59,19 @@ def test_an_edited_source_makes_the_build_stale_and_says_which(tmp_path):
 
 @pytest.mark.parametrize("record", ["not json", ["a list"], {"sources": None}, {"extension": ".other.so"}])
 def test_a_damaged_record_is_never_taken_for_a_current_build(tmp_path, record):
-    directory = _sources(tmp_path, None)
-    (directory / compiled.BUILD_RECORD).write_text(
-        record if isinstance(record, str) else json.dumps(record), encoding="utf-8"
-    )
+    directory = _sources(tmp_path)
+    _record(directory, record)
     assert compiled.build_problem(directory, {}) is not None
 
 
 def test_a_build_for_another_python_counts_as_none(tmp_path):
-    directory = _sources(tmp_path, None)
-    record = {"sources": compiled.source_digests(directory), "extension": ".cpython-399-x86_64-linux-gnu.so"}
-    (directory / compiled.BUILD_RECORD).write_text(json.dumps(record), encoding="utf-8")
+    directory = _sources(tmp_path)
+    _record(directory, {"sources": compiled.source_digests(directory), "extension": ".cpython-399-x86_64-linux-gnu.so"})
     assert compiled.build_problem(directory, {}).startswith("built for another Python")
 
 
 def test_qrpos_codec_python_runs_the_sources_even_with_a_current_build(tmp_path):
-    directory = _sources(tmp_path, None)
-    (directory / compiled.BUILD_RECORD).write_text(
-        json.dumps({"sources": compiled.source_digests(directory), "extension": compiled.EXTENSION}), encoding="utf-8"
-    )
-    assert compiled.build_problem(directory, {"QRPOS_CODEC": "python"}) == "QRPOS_CODEC=python"
+    assert compiled.build_problem(_built(tmp_path), {"QRPOS_CODEC": "python"}) == "QRPOS_CODEC=python"
 
 
 def test_what_runs_is_what_the_build_record_allows():
